@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Run every test suite of cinder-zvm in its own virtualenv.
+#
+# cinder and nova cannot be imported in one Python process (their options
+# collide in oslo.config), so the tests are three stestr runs, each in its
+# own processes:
+#   tests/common  the xCAT client and the simulator (neither cinder nor nova)
+#   tests/cinder  the cinder driver, on cinder 29.x
+#   tests/nova    the nova volume module, on nova 34.x
+# The last line printed is "N passed, M failed", summed over the three runs.
+# Exit status is non-zero when any test failed or a run could not start.
+set -u
+cd "$(dirname "$0")/.."
+TOP=$PWD
+VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
+
+. "$TOP/tools/ensure-venv.sh"
+ensure_venv "$VENV" requirements.txt test-requirements.txt || exit 2
+
+export PYTHONHASHSEED=0 OS_LOG_CAPTURE=1 OS_STDOUT_CAPTURE=1 OS_STDERR_CAPTURE=1
+# hypothesis keeps its example database out of the source tree
+export HYPOTHESIS_STORAGE_DIRECTORY=$TOP/.stestr/hypothesis
+
+passed=0; failed=0; status=0
+for suite in ${CINDER_ZVM_SUITES:-common cinder nova}; do
+    echo "=== tests/$suite"
+    log=$(mktemp)
+    "$VENV/bin/stestr" --test-path "./tests/$suite" --top-dir ./ run \
+        --concurrency "${CINDER_ZVM_CONCURRENCY:-2}" ${CINDER_ZVM_TEST_FILTER:-} 2>&1 | tee "$log"
+    rc=${PIPESTATUS[0]}
+    p=$(sed -n 's/^ - Passed: \([0-9]*\).*/\1/p' "$log" | tail -1)
+    f=$(sed -n 's/^ - Failed: \([0-9]*\).*/\1/p' "$log" | tail -1)
+    rm -f "$log"
+    if [ -z "$p" ] && [ -z "$f" ]; then
+        echo "tests/$suite: stestr produced no totals (rc=$rc)"
+        status=1; failed=$((failed + 1)); continue
+    fi
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0}))
+    [ "$rc" -ne 0 ] && status=1
+done
+[ "$failed" -ne 0 ] && status=1
+echo "$passed passed, $failed failed"
+exit $status
