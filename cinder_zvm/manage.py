@@ -1,0 +1,100 @@
+"""Adopting existing pool LUNs (manage/unmanage), pure.
+
+A reference names a pool entry by ``source-name`` ``<wwpn>[;<wwpn>]:<lun>``
+(the driver's provider_id) or by ``source-id`` (the same string, as the
+manageable list prints it).  What may be adopted:
+
+- ``free`` entries, and ``reserved`` entries without owner (left by nova's
+  detach) or owned by this very volume (a repeated manage);
+- never an entry ``used`` by a guest, owned by another cinder volume, or
+  quarantined for a wipe (adopting it would hand a deleted volume's data
+  to a new owner).
+"""
+
+import math
+
+from oslo_utils import units
+
+from cinder_zvm import location
+from cinder_zvm import ownership
+
+
+class NotManageable(ValueError):
+    """The reference is unusable or names an entry that cannot be adopted."""
+
+
+def reference_key(existing_ref):
+    """``(wwpns, lun)`` from a manage reference dict."""
+    if not isinstance(existing_ref, dict):
+        raise NotManageable('the reference must be a dict with source-name')
+    name = existing_ref.get('source-name') or existing_ref.get('source-id')
+    if not name:
+        raise NotManageable('give source-name "<wwpn>[;<wwpn>]:<lun>"')
+    try:
+        return location.parse_source_name(name)
+    except location.InvalidLocation as exc:
+        raise NotManageable(str(exc))
+
+
+def find_entry(entries, wwpns, lun):
+    for entry in entries:
+        if entry.lun == lun and tuple(entry.wwpns) == tuple(wwpns):
+            return entry
+    return None
+
+
+def size_gb(entry):
+    """Whole GiB the volume gets: the LUN's size rounded up.
+
+    Cinder sizes are whole GiB; the extra fraction of the LUN is never
+    handed to anyone else.
+    """
+    if not entry.size_bytes:
+        raise NotManageable('LUN %s:%s has no size in the pool file; add it '
+                            'with a size first' % (entry.wwpn, entry.lun))
+    return int(math.ceil(entry.size_bytes / units.Gi))
+
+
+def why_not_manageable(entry, volume_id=None):
+    """None when the entry may be adopted (by ``volume_id``), else why."""
+    kind = ownership.classify(entry)
+    if kind == ownership.ATTACHED:
+        return 'in use by guest %s' % (entry.owner or '(unknown)')
+    if kind == ownership.QUARANTINED:
+        return 'holds data of a deleted volume waiting for a wipe (%s)' % entry.owner
+    if kind == ownership.VOLUME:
+        owner_id = ownership.volume_id_of(entry.owner)
+        if owner_id != volume_id:
+            return 'already owned by cinder volume %s' % owner_id
+    if kind == ownership.FOREIGN:
+        return 'reserved by %s' % entry.owner
+    if not entry.size_bytes:
+        return 'has no size in the pool file'
+    return None
+
+
+def manageable_list(pools, cinder_volume_ids):
+    """Entries for get_manageable_volumes (before cinder's paginate).
+
+    ``pools`` maps pool name -> entries; ``cinder_volume_ids`` are the ids of
+    the volumes cinder has on this host.
+    """
+    result = []
+    for pool, entries in pools.items():
+        for entry in entries:
+            owner_id = ownership.volume_id_of(entry.owner)
+            known = owner_id if owner_id in cinder_volume_ids else None
+            reason = why_not_manageable(entry)
+            if known:
+                reason = 'already managed'
+            result.append({
+                'reference': {'source-name': '%s:%s' % (entry.wwpn, entry.lun)},
+                'size': (int(math.ceil(entry.size_bytes / units.Gi))
+                         if entry.size_bytes else 0),
+                'safe_to_manage': reason is None,
+                'reason_not_safe': reason,
+                'cinder_id': known,
+                'extra_info': 'pool=%s status=%s owner=%s' % (
+                    pool, entry.status, entry.owner or '-'),
+            })
+    return result

@@ -1,0 +1,38 @@
+"""Configuration options of the z/VM FCP volume driver.
+
+Each backend section (one per z/VM system) carries the xCAT client options,
+reused unchanged from ``zvm_xcat.conf`` so that cinder and nova spell them
+the same way, plus the two options that say which storage this backend
+hands out.  They are registered the cinder way: in the shared
+``backend_defaults`` group here, and per backend through
+``Configuration.append_config_values`` in the driver.
+"""
+
+import itertools
+
+from oslo_config import cfg
+
+from zvm_xcat import conf as xcat_conf
+
+zvm_fcp_opts = [
+    cfg.StrOpt('zvm_host',
+               help='xCAT node name of the z/VM hypervisor whose zFCP (SCSI) '
+                    'pools this backend hands out, for example "zvm1". One '
+                    'backend section per z/VM system.'),
+    cfg.ListOpt('zvm_scsi_pool',
+                default=[],
+                help='xCAT zFCP pool name(s) on that hypervisor. Each pool '
+                     'is reported to the scheduler as a cinder pool '
+                     '(host@backend#pool). xCAT stores pool names in lower '
+                     'case.'),
+]
+
+
+def driver_opts():
+    """Every option a backend section of this driver reads."""
+    return list(itertools.chain(xcat_conf.xcat_opts, zvm_fcp_opts))
+
+
+def list_opts():
+    """oslo.config.opts entry point (oslo-config-generator)."""
+    return [('backend_defaults', driver_opts())]

@@ -1,0 +1,105 @@
+"""Who owns a zFCP pool entry, pure (internals.rst "Pool ownership").
+
+The pool file is the only record xCAT keeps, so ownership is written into
+each entry's ``owner`` column and read back from it:
+
+==============================  =========================================
+status / owner                  meaning
+==============================  =========================================
+free / (empty)                  available to create_volume
+reserved / volume-<id>          a cinder volume, not attached
+used / <guest node>             attached to that guest
+reserved / wipe-<id>            deleted volume whose data is not yet wiped
+reserved / (empty)              detached by nova (``--removezfcp`` with
+                                persist=1) and not yet re-stamped
+reserved / unmanaged-<id>       unmanaged from cinder: data kept, may be
+                                adopted again with manage
+==============================  =========================================
+"""
+
+VOLUME_PREFIX = 'volume-'
+WIPE_PREFIX = 'wipe-'
+UNMANAGED_PREFIX = 'unmanaged-'
+
+FREE = 'free'
+VOLUME = 'volume'            # reserved for a cinder volume
+QUARANTINED = 'quarantined'  # reserved, waiting for a wipe
+ATTACHED = 'attached'        # used by a guest
+UNOWNED = 'unowned'          # reserved, no owner (nova detach, unmanage)
+FOREIGN = 'foreign'          # reserved by someone else (not cinder)
+
+
+def volume_owner(volume_id):
+    """The owner string of a cinder volume's LUN.
+
+    Built from the id, not from cinder's volume_name_template, so that the
+    pool stays readable when an operator changes the template.
+    """
+    return VOLUME_PREFIX + volume_id
+
+
+def wipe_owner(volume_id):
+    return WIPE_PREFIX + volume_id
+
+
+def unmanaged_owner(volume_id):
+    return UNMANAGED_PREFIX + volume_id
+
+
+def volume_id_of(owner):
+    """The cinder volume id in a ``volume-<id>`` owner, else None."""
+    if owner and owner.startswith(VOLUME_PREFIX):
+        return owner[len(VOLUME_PREFIX):] or None
+    return None
+
+
+def classify(entry):
+    """One of the module constants for a pool entry."""
+    status = (entry.status or '').lower()
+    owner = entry.owner or ''
+    if status == 'free':
+        return FREE
+    if status == 'used':
+        return ATTACHED
+    if owner.startswith(WIPE_PREFIX):
+        return QUARANTINED
+    if volume_id_of(owner):
+        return VOLUME
+    if not owner or owner.startswith(UNMANAGED_PREFIX):
+        return UNOWNED
+    return FOREIGN
+
+
+# What delete_volume does with the pool entry of a volume.
+GONE = 'gone'                      # no such entry: nothing to do
+ALREADY_FREE = 'already-free'      # nothing to do
+BUSY = 'busy'                      # attached to a guest: refuse
+NOT_OURS = 'not-ours'              # another owner took it: leave it alone
+ALREADY_QUARANTINED = 'already-quarantined'
+RELEASE = 'release'                # back to free
+QUARANTINE = 'quarantine'          # reserved / wipe-<id>
+
+
+def delete_action(entry, volume_id, wipe):
+    """What to do with ``entry`` (None if absent) when deleting a volume.
+
+    ``wipe`` is True when cinder's volume_clear asks for the data to be
+    cleared: until the wipe exists the LUN is quarantined instead of freed,
+    so a deleted volume's data never reaches the next owner.
+    """
+    if entry is None:
+        return GONE
+    kind = classify(entry)
+    if kind == FREE:
+        return ALREADY_FREE
+    if kind == ATTACHED:
+        return BUSY
+    if kind == QUARANTINED:
+        return (ALREADY_QUARANTINED if entry.owner == wipe_owner(volume_id)
+                else NOT_OURS)
+    if kind == VOLUME and volume_id_of(entry.owner) != volume_id:
+        return NOT_OURS
+    if kind == FOREIGN or (kind == UNOWNED and entry.owner):
+        # Unmanaged or reserved by someone else: not this volume's LUN.
+        return NOT_OURS
+    return QUARANTINE if wipe else RELEASE

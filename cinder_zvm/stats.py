@@ -1,0 +1,90 @@
+"""Capacity report of zFCP pools, pure.
+
+A pool is a list of fixed-size LUNs, not a block of space: 100 GiB free as
+ten 10 GiB LUNs cannot hold a 20 GiB volume.  Cinder's CapacityFilter only
+compares ``free_capacity_gb`` with the requested size, so this driver
+reports as ``free_capacity_gb`` the size of the largest free LUN (rounded
+down to whole GiB, because xCAT compares in MiB and a volume is whole GiB).
+The scheduler then never picks a pool that has no single LUN big enough.
+The sum of all free LUNs is reported separately (``free_lun_capacity_gb``),
+with the largest free LUN (``max_free_lun_gb``), the counts, and the
+capacity held by deleted volumes waiting for a wipe (``quarantined_*``).
+"""
+
+from oslo_utils import units
+
+from cinder_zvm import bestfit
+from cinder_zvm import ownership
+
+
+def _gib(size_bytes):
+    return round(size_bytes / units.Gi, 2)
+
+
+def whole_gib(size_bytes):
+    """The largest whole-GiB volume that fits in ``size_bytes``."""
+    return int(size_bytes // units.Gi)
+
+
+def pool_stats(pool_name, entries, reserved_percentage=0):
+    """The cinder pool dict of one xCAT pool from its entries."""
+    total = free = quarantined = provisioned = 0
+    counts = {ownership.FREE: 0, ownership.QUARANTINED: 0,
+              ownership.ATTACHED: 0, ownership.VOLUME: 0,
+              ownership.UNOWNED: 0, ownership.FOREIGN: 0}
+    unsized_free = 0
+    for entry in entries:
+        kind = ownership.classify(entry)
+        counts[kind] += 1
+        size = entry.size_bytes or 0
+        total += size
+        if kind == ownership.FREE:
+            if size:
+                free += size
+            else:
+                unsized_free += 1   # xCAT's best fit never picks these
+        elif kind == ownership.QUARANTINED:
+            quarantined += size
+        else:
+            provisioned += size
+    largest = bestfit.largest_free(entries)
+    max_free = whole_gib(largest.size_bytes) if largest else 0
+    return {
+        'pool_name': pool_name,
+        'total_capacity_gb': _gib(total),
+        # The scheduler contract (module docstring): not the sum.
+        'free_capacity_gb': max_free,
+        'max_free_lun_gb': max_free,
+        'free_lun_capacity_gb': _gib(free),
+        'free_lun_count': counts[ownership.FREE] - unsized_free,
+        'unsized_free_lun_count': unsized_free,
+        'provisioned_capacity_gb': _gib(provisioned),
+        'quarantined_capacity_gb': _gib(quarantined),
+        'quarantined_lun_count': counts[ownership.QUARANTINED],
+        'attached_lun_count': counts[ownership.ATTACHED],
+        'volume_lun_count': counts[ownership.VOLUME] + counts[ownership.UNOWNED],
+        'foreign_lun_count': counts[ownership.FOREIGN],
+        'reserved_percentage': reserved_percentage,
+        'thin_provisioning_support': False,
+        'thick_provisioning_support': True,
+        'QoS_support': False,
+        'multiattach': False,
+        'backend_state': 'up',
+    }
+
+
+def unreachable_pool_stats(pool_name, reason, reserved_percentage=0):
+    """A pool whose listing failed: nothing can be placed on it."""
+    return {
+        'pool_name': pool_name,
+        'total_capacity_gb': 0,
+        'free_capacity_gb': 0,
+        'max_free_lun_gb': 0,
+        'reserved_percentage': reserved_percentage,
+        'thin_provisioning_support': False,
+        'thick_provisioning_support': True,
+        'QoS_support': False,
+        'multiattach': False,
+        'backend_state': 'down',
+        'backend_state_reason': reason,
+    }
