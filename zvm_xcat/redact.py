@@ -1,0 +1,135 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""Keep the xCAT password out of logs, exception texts and reprs.
+
+xCAT REST v1 only takes credentials as query parameters
+(``?userName=..&password=..``), so the password is part of every URL.
+requests and urllib3 put that URL into their exception messages and
+urllib3 logs it (``urllib3.connectionpool`` at DEBUG: ``"GET
+/xcatws/...?password=... HTTP/1.1" 200``; its retry WARNING too).
+
+Three layers stop it:
+
+1. every configured password is registered here (raw and URL-encoded
+   forms) and :func:`redact` replaces it, after
+   ``oslo_utils.strutils.mask_password`` has masked ``password=...``;
+2. :func:`install_log_filter` puts a :class:`RedactingFilter` on the
+   urllib3 and requests loggers (logger filters do not apply to records of
+   child loggers, so each logger gets its own);
+3. the client never re-raises a requests/urllib3 exception: it builds a
+   zvm_xcat exception from redacted text, ``from None``, so tracebacks do
+   not print the original either.
+"""
+
+import logging
+import threading
+import urllib.parse
+
+from oslo_utils import strutils
+
+MASK = '***'
+
+_lock = threading.Lock()
+_secrets = ()  # longest first, replaced atomically under _lock
+
+# Loggers that may format a URL with the credentials in it.
+_LIBRARY_LOGGERS = (
+    'urllib3',
+    'urllib3.connection',
+    'urllib3.connectionpool',
+    'urllib3.poolmanager',
+    'urllib3.response',
+    'urllib3.util',
+    'urllib3.util.retry',
+    'urllib3.util.ssl_',
+    'requests',
+    'requests.packages.urllib3',
+    'requests.packages.urllib3.connectionpool',
+)
+
+
+def register_secret(secret):
+    """Remember ``secret`` so that :func:`redact` removes it everywhere."""
+    if secret is None:
+        return
+    secret = str(secret)
+    if not secret:
+        return
+    forms = {secret,
+             urllib.parse.quote_plus(secret),
+             urllib.parse.quote(secret, safe='')}
+    global _secrets
+    with _lock:
+        merged = set(_secrets) | forms
+        _secrets = tuple(sorted(merged, key=len, reverse=True))
+
+
+def redact(text):
+    """Return ``text`` with every password masked."""
+    if text is None:
+        return text
+    text = str(text)
+    text = strutils.mask_password(text, secret=MASK)
+    for secret in _secrets:
+        if secret in text:
+            text = text.replace(secret, MASK)
+    return text
+
+
+def truncate(text, limit=500):
+    """Shorten ``text`` to ``limit`` characters, saying how much was cut."""
+    text = str(text)
+    if len(text) <= limit:
+        return text
+    return '%s... [%d more characters]' % (text[:limit], len(text) - limit)
+
+
+class RedactingFilter(logging.Filter):
+    """Rewrites a record so that its message and traceback are redacted.
+
+    The record is formatted once here (``getMessage``) and its args dropped:
+    after that no handler can re-insert a URL from the args.
+    """
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a broken record must not break logging
+            message = str(record.msg)
+        record.msg = redact(message)
+        record.args = None
+        if record.exc_info:
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text = redact(text)
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
+        return True
+
+
+_FILTER = RedactingFilter()
+
+
+def install_log_filter(extra_loggers=()):
+    """Attach the redacting filter to the library loggers (idempotent)."""
+    names = set(_LIBRARY_LOGGERS) | set(extra_loggers)
+    # Child loggers created by the libraries before we ran, e.g. when a
+    # future urllib3 adds a module.
+    for name in list(logging.root.manager.loggerDict):
+        if name.startswith(('urllib3', 'requests')):
+            names.add(name)
+    for name in sorted(names):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)

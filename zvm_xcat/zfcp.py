@@ -1,0 +1,188 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""zFCP pool and FCP device helpers: one xCAT call each.
+
+``hv`` is the xCAT node of the z/VM hypervisor; xCAT runs these on its
+zHCP. Argument lists follow xcat-core xCAT-server/lib/xcat/plugins/zvm.pm
+(changeHypervisor, inventoryHypervisor), which is what xCAT actually
+parses, where it differs from the man pages:
+
+- ``--addzfcp2pool pool status wwpn lun size [range] [owner]``: the 6th
+  argument is the range in code (the man page calls it owner);
+- ``--removezfcpfrompool pool lun wwpn``: LUN before WWPN, LUNs may be a
+  comma list, and the pool name is NOT lowercased by zvm.pm;
+- ``--reservezfcp pool status owner device size [wwpn lun]``;
+- ``--releasezfcp pool wwpn lun``.
+
+Pool names are always sent lowercased (validate.pool_name) so all five
+options see the same file.
+
+The ``build_*`` functions are pure and return the argument list; the
+others send it. The builders are what tests and other modules can check
+without a server.
+"""
+
+import collections
+
+from zvm_xcat.exception import XCATInvalidArgument
+from zvm_xcat import parsers
+from zvm_xcat import validate
+
+ReservedLun = collections.namedtuple('ReservedLun', ['fcp', 'wwpns', 'lun'])
+
+FCP_STATES = ('active', 'free', 'offline')
+POOL_FILTERS = ('all', 'free', 'used', 'reserved')
+# xCAT ignores the size of --reservezfcp when WWPN and LUN are given, but
+# it is a positional argument and must be a non-empty token.
+_IGNORED_SIZE = '0M'
+
+
+def list_pool(client, hv, pool, status='all'):
+    """The entries of ``pool`` (``rinv <hv> --zfcppool <pool> <status>``).
+
+    With a status filter, zvm.pm greps the file case-insensitively for the
+    word anywhere in the row, so a row whose owner or tag contains "free"
+    would match; the rows are therefore filtered again here by status.
+    """
+    hv = validate.node_name(hv, 'hv')
+    pool = validate.pool_name(pool)
+    if status not in POOL_FILTERS:
+        raise XCATInvalidArgument('status', '%r is not one of %s'
+                                  % (status, ', '.join(POOL_FILTERS)))
+    result = client.rinv(hv, '--zfcppool', pool, status)
+    entries = parsers.parse_pool(result.node_lines(hv))
+    if status != 'all':
+        entries = [e for e in entries if e.status == status]
+    return entries
+
+
+def list_pool_names(client, hv):
+    """Pool names (``rinv <hv> --zfcppoolnames``).
+
+    Side effect in zvm.pm: empty pool files are deleted.
+    """
+    hv = validate.node_name(hv, 'hv')
+    result = client.rinv(hv, '--zfcppoolnames')
+    return parsers.parse_pool_names(result.node_lines(hv))
+
+
+def list_fcp_devices(client, hv, state):
+    """FCP devices in ``state`` (``rinv <hv> --fcpdevices <state> details``)."""
+    hv = validate.node_name(hv, 'hv')
+    if state not in FCP_STATES:
+        raise XCATInvalidArgument('state', '%r is not one of %s'
+                                  % (state, ', '.join(FCP_STATES)))
+    result = client.rinv(hv, '--fcpdevices', state, 'details')
+    return parsers.parse_fcp_devices(result.node_lines(hv))
+
+
+def build_add_to_pool(pool, status, wwpns, lun, size, range_=None,
+                      owner=None):
+    """Arguments of ``chhypervisor --addzfcp2pool``."""
+    status = validate.pool_status(status)
+    if size is None:
+        raise XCATInvalidArgument(
+            'size', 'is required: it is a positional argument and xCAT v1 '
+            'cannot receive an empty one')
+    args = ['--addzfcp2pool', validate.pool_name(pool), status,
+            validate.wwpns_wire(wwpns), validate.lun(lun),
+            validate.size(size)]
+    if status == 'used' and not owner:
+        raise XCATInvalidArgument('owner', 'is required for status used')
+    if status == 'free' and owner:
+        raise XCATInvalidArgument('owner', 'must not be set for status free')
+    if owner is not None and range_ is None:
+        raise XCATInvalidArgument(
+            'range_', 'is required when owner is given (xCAT reads the 6th '
+            'argument as the range)')
+    if range_ is not None:
+        args.append(validate.fcp_range(range_, 'range_'))
+    if owner is not None:
+        args.append(validate.wire_arg(owner, 'owner'))
+    return args
+
+
+def add_to_pool(client, hv, pool, status, wwpns, lun, size=None,
+                range_=None, owner=None):
+    """Add a LUN to a pool (creates the pool file if missing)."""
+    hv = validate.node_name(hv, 'hv')
+    return client.chhypervisor(hv, *build_add_to_pool(
+        pool, status, wwpns, lun, size, range_=range_, owner=owner))
+
+
+def build_remove_from_pool(pool, wwpns, luns):
+    """Arguments of ``chhypervisor --removezfcpfrompool`` (LUN first)."""
+    if isinstance(luns, str):
+        luns = luns.split(',')
+    luns = [validate.lun(v, 'luns[%d]' % i) for i, v in enumerate(luns)]
+    if not luns:
+        raise XCATInvalidArgument('luns', 'needs at least one LUN')
+    return ['--removezfcpfrompool', validate.pool_name(pool), ','.join(luns),
+            validate.wwpns_wire(wwpns)]
+
+
+def remove_from_pool(client, hv, pool, wwpns, luns):
+    """Delete pool entries; zvm.pm deletes the file when it becomes empty."""
+    hv = validate.node_name(hv, 'hv')
+    return client.chhypervisor(hv, *build_remove_from_pool(pool, wwpns, luns))
+
+
+def build_reserve(pool, status, owner, device, size=None, wwpns=None,
+                  lun=None):
+    """Arguments of ``chhypervisor --reservezfcp``."""
+    status = validate.pool_status(status)
+    if status == 'free':
+        raise XCATInvalidArgument('status', 'must be used or reserved')
+    if isinstance(device, str) and device.lower() == 'auto':
+        device = 'auto'
+    else:
+        device = ';'.join(validate.fcp_devices(device, 'device'))
+    args = ['--reservezfcp', validate.pool_name(pool), status,
+            validate.wire_arg(owner, 'owner'), device]
+    if (wwpns is None) != (lun is None):
+        raise XCATInvalidArgument('wwpns', 'wwpns and lun go together')
+    if wwpns is None:
+        if size is None:
+            raise XCATInvalidArgument('size', 'is required when xCAT picks '
+                                      'the LUN')
+        args.append(validate.size(size))
+    else:
+        args.append(_IGNORED_SIZE if size is None else validate.size(size))
+        args += [validate.wwpns_wire(wwpns), validate.lun(lun)]
+    return args
+
+
+def reserve(client, hv, pool, status, owner, device, size=None, wwpns=None,
+            lun=None):
+    """Reserve a LUN; without wwpns/lun xCAT picks the best fit.
+
+    Best fit (zvmUtils.pm findAndUpdatezFcpPool): the smallest ``free``
+    entry whose size is at least ``size``; entries without size are
+    skipped. Returns what xCAT reserved as a :class:`ReservedLun`.
+    """
+    hv = validate.node_name(hv, 'hv')
+    result = client.chhypervisor(hv, *build_reserve(
+        pool, status, owner, device, size=size, wwpns=wwpns, lun=lun))
+    return ReservedLun(*parsers.parse_reserved(result.node_lines(hv) or
+                                               result.lines()))
+
+
+def build_release(pool, wwpns, lun):
+    """Arguments of ``chhypervisor --releasezfcp``."""
+    return ['--releasezfcp', validate.pool_name(pool),
+            validate.wwpns_wire(wwpns), validate.lun(lun)]
+
+
+def release(client, hv, pool, wwpns, lun):
+    """Set a pool entry free again (owner and channel cleared)."""
+    hv = validate.node_name(hv, 'hv')
+    return client.chhypervisor(hv, *build_release(pool, wwpns, lun))
