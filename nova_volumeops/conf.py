@@ -1,0 +1,77 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Options of the nova side, all in the ``[zvm_volumeops]`` group.
+
+The group also carries the xCAT connection options of ``zvm_xcat.conf``
+(``zvm_xcat_server`` ...), so that ``XCATClient.from_config(CONF.zvm_volumeops)``
+builds the client of this compute host.
+"""
+
+from oslo_config import cfg
+
+GROUP = 'zvm_volumeops'
+
+volumeops_opts = [
+    cfg.StrOpt('zvm_hypervisor',
+               help='xCAT node name of the z/VM hypervisor this nova-compute '
+                    'manages (the node whose rinv lists FCP devices and '
+                    'whose chhypervisor edits the zFCP pools).'),
+    cfg.StrOpt('fcp_list',
+               default='',
+               help='FCP devices of the z/VM system that this compute host '
+                    'may dedicate to its guests for volumes: ranges and '
+                    'single devices separated by ";" or ",", for example '
+                    '"1f00-1f0f;2f00-2f0f". Details (CHPID, WWPNs, state) '
+                    'come from xCAT; a device in this list that xCAT does '
+                    'not report is never used.'),
+    cfg.IntOpt('paths_per_instance',
+               default=2, min=1, max=8,
+               help='FCP devices (paths) given to each instance, each on a '
+                    'different CHPID. When fewer CHPIDs have a free device, '
+                    'the instance gets one path per available CHPID.'),
+    cfg.IntOpt('min_paths_per_instance',
+               default=1, min=1, max=8,
+               help='Fewest paths an instance may get; an attach that cannot '
+                    'get this many FCP devices on distinct CHPIDs fails '
+                    'before anything is changed.'),
+    cfg.IntOpt('reservation_expiry',
+               default=600, min=10,
+               help='Seconds an FCP reservation made by '
+                    'get_volume_connector is kept for an instance that has '
+                    'no volume attached yet. Expired reservations are given '
+                    'to other instances.'),
+    cfg.StrOpt('state_file',
+               help='JSON file holding the FCP state of this compute host '
+                    '(instance -> FCP devices, volumes, in-flight '
+                    'operations). Default: <state_path>/zvm_volumeops/'
+                    'fcp_state.json.'),
+    cfg.IntOpt('guest_script_timeout',
+               default=600, min=10,
+               help='Seconds xdsh waits for a volume script in the guest.'),
+]
+
+
+def register_opts(conf):
+    """Register our options and the xCAT client options in GROUP."""
+    from zvm_xcat import conf as xcat_conf
+    conf.register_opts(volumeops_opts, group=GROUP)
+    conf.register_opts(_xcat_opts(xcat_conf), group=GROUP)
+
+
+def _xcat_opts(xcat_conf):
+    return list(getattr(xcat_conf, 'xcat_opts'))
+
+
+def list_opts():
+    """oslo.config.opts entry point (see etc/nova/*-generator.conf)."""
+    from zvm_xcat import conf as xcat_conf
+    return [(GROUP, volumeops_opts + _xcat_opts(xcat_conf))]

@@ -1,0 +1,278 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Guest volume scripts: distro choice, rendering and output parsing. Pure.
+
+The scripts are Jinja2 files in ``templates/`` (one attach and one detach
+per distro family, plus the multipath link step). Every value is validated
+by ``nova_volumeops.validate`` before it gets here, and every value of the
+template context is checked once more against a shell-inert character set
+(_check_inert), so no context value can open an injection.
+"""
+
+import dataclasses
+import os
+import re
+
+import jinja2
+
+from nova_volumeops import validate
+
+TEMPLATE_DIR = os.path.join(os.path.dirname(__file__), 'templates')
+
+# Characters a rendered value may contain: no quote, space, $, `, ;, |, &,
+# <, >, (, ), *, ?, [, ], {, }, ~, !, #, newline or backslash.
+_SHELL_INERT = re.compile(r'[0-9A-Za-z_./:,+=@-]*')
+
+# Supported releases per distro family (template key).
+_SUPPORTED = {
+    'rhel': {8: 'rhel8', 9: 'rhel9'},
+    'sles': {12: 'sles12', 15: 'sles15'},
+    'ubuntu': {'20.04': 'ubuntu', '22.04': 'ubuntu', '24.04': 'ubuntu'},
+}
+_DISTRO_ALIASES = {'rhel': 'rhel', 'redhat': 'rhel', 'red hat': 'rhel',
+                   'sles': 'sles', 'suse': 'sles', 'sle': 'sles',
+                   'ubuntu': 'ubuntu'}
+_SUPPORTED_TEXT = ('RHEL 8/9, SLES 12/15, Ubuntu 20.04/22.04/24.04 '
+                   '(image properties os_distro and os_version)')
+
+
+class UnsupportedDistro(ValueError):
+    """The guest's distro has no volume templates."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Distro:
+    family: str        # rhel | sles | ubuntu
+    version: str       # as given, e.g. '9.2', '15.4', '22.04'
+    key: str           # template prefix, e.g. 'rhel9'
+
+    @property
+    def by_path_style(self):
+        # RHEL/SLES ship s390-tools' zfcp udev rules (ccw-...-zfcp-W:L);
+        # Ubuntu names zfcp paths with systemd's generic FC form.
+        return 'fc' if self.family == 'ubuntu' else 'zfcp'
+
+
+def resolve_distro(os_distro, os_version):
+    """(image os_distro, os_version) -> Distro, or UnsupportedDistro.
+
+    Accepts 'rhel' + '9.2', 'sles' + '15.4' / '15-sp4', 'ubuntu' + '22.04',
+    and a version folded into the distro ('rhel9', 'sles15', 'ubuntu22.04').
+    """
+    raw_distro = (os_distro or '').strip().lower()
+    raw_version = str(os_version or '').strip().lower()
+    m = re.fullmatch(r'([a-z ]+?)[ -]?([0-9][0-9.]*)', raw_distro)
+    if m and not raw_version:
+        raw_distro, raw_version = m.group(1), m.group(2)
+    family = _DISTRO_ALIASES.get(raw_distro)
+    if family is None:
+        raise UnsupportedDistro(
+            'unsupported guest distro %r (version %r): volumes can be '
+            'attached to %s' % (os_distro, os_version, _SUPPORTED_TEXT))
+    if family == 'ubuntu':
+        m = re.match(r'([0-9]{2}\.[0-9]{2})', raw_version)
+        key = _SUPPORTED[family].get(m.group(1)) if m else None
+    else:
+        m = re.match(r'([0-9]{1,2})(?:$|[.-])', raw_version)
+        key = _SUPPORTED[family].get(int(m.group(1))) if m else None
+    if key is None:
+        raise UnsupportedDistro(
+            'unsupported %s version %r: volumes can be attached to %s'
+            % (family, os_version, _SUPPORTED_TEXT))
+    return Distro(family, raw_version, key)
+
+
+def _check_inert(value, where='context'):
+    """Every leaf reaching a template must be shell-inert text."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, str):
+        if not _SHELL_INERT.fullmatch(value):
+            # Impossible after validate.*; refuse rather than render.
+            raise ValueError('refusing to render %r (%s) into a guest '
+                             'script' % (value, where))
+        return
+    if isinstance(value, (list, tuple)):
+        for item in value:
+            _check_inert(item, where)
+        return
+    if dataclasses.is_dataclass(value):
+        for field in dataclasses.fields(value):
+            _check_inert(getattr(value, field.name), where)
+        return
+    raise ValueError('unexpected %s in template %s' % (type(value).__name__,
+                                                       where))
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
+    undefined=jinja2.StrictUndefined,
+    autoescape=False,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True)
+
+
+@dataclasses.dataclass(frozen=True)
+class Path:
+    fcp: str
+    wwpn: str
+
+
+@dataclasses.dataclass(frozen=True)
+class VolumeSpec:
+    """What a script needs to know about one volume in one guest."""
+    fcps: tuple          # initiator FCP devices of the instance
+    wwpns: tuple         # target WWPNs of the LUN
+    lun: str             # 16 hex
+    mountpoint: str      # /dev/vdX, validated
+
+    def __post_init__(self):
+        # Validate again here: the renderer must be safe on its own.
+        object.__setattr__(self, 'fcps',
+                           tuple(validate.fcp_devno(f) for f in self.fcps))
+        object.__setattr__(self, 'wwpns', validate.wwpns(list(self.wwpns)))
+        object.__setattr__(self, 'lun', validate.fcp_lun(self.lun))
+        object.__setattr__(self, 'mountpoint',
+                           validate.guest_mountpoint(self.mountpoint))
+        if not self.fcps:
+            raise validate.InvalidInput('FCP devices', self.fcps, 'at least one')
+
+    @property
+    def paths(self):
+        return tuple(Path(f, w) for f in self.fcps for w in self.wwpns)
+
+    @property
+    def multipath(self):
+        return len(self.paths) > 1
+
+    @property
+    def link_name(self):
+        return self.mountpoint[len('/dev/'):]
+
+    @property
+    def rule_file(self):
+        return '/etc/udev/rules.d/56-zvm-volume-%s.rules' % self.link_name
+
+
+def scsi_lun(fcp_lun):
+    """Linux SCSI LUN number of a 64-bit FCP LUN (scsilun_to_int)."""
+    raw = bytes.fromhex(validate.fcp_lun(fcp_lun))
+    value = 0
+    for i in range(0, 8, 2):
+        value |= ((raw[i] << 8) | raw[i + 1]) << (i * 8)
+    return value
+
+
+def _systemd_lun(lun):
+    # systemd path_id format_lun_number(): small LUNs in decimal, others
+    # as the 64-bit FCP LUN again (each 16-bit level swapped back).
+    if lun < 256:
+        return 'lun-%d' % lun
+    return 'lun-0x%04x%04x00000000' % (lun & 0xffff, (lun >> 16) & 0xffff)
+
+
+def by_path(distro, fcp, wwpn, lun):
+    """udev's /dev/disk/by-path name of one path of a LUN."""
+    if distro.by_path_style == 'fc':
+        return '/dev/disk/by-path/ccw-0.0.%s-fc-0x%s-%s' % (
+            fcp, wwpn, _systemd_lun(scsi_lun(lun)))
+    return '/dev/disk/by-path/ccw-0.0.%s-zfcp-0x%s:0x%s' % (fcp, wwpn, lun)
+
+
+def _context(distro, spec, **extra):
+    first = spec.paths[0]
+    ctx = dict(distro=distro.key, fcps=list(spec.fcps), paths=list(spec.paths),
+               lun=spec.lun, mountpoint=spec.mountpoint,
+               link_name=spec.link_name, rule_file=spec.rule_file,
+               multipath=spec.multipath,
+               by_path=by_path(distro, first.fcp, first.wwpn, spec.lun),
+               map_name='', wwid='', offline_fcps=[])
+    ctx.update(extra)
+    for key, value in ctx.items():
+        _check_inert(value, key)
+    return ctx
+
+
+def render_attach(distro, spec):
+    """Script that configures the LUN on every path and persists it.
+
+    Single path: also writes the mountpoint rule and link. Multipath: ends
+    with ``multipath -ll`` and ``lszfcp -D`` whose output gives the map
+    (parse_multipath_map) for render_link.
+    """
+    return _ENV.get_template('%s-attach.sh.j2' % distro.key).render(
+        _context(distro, spec))
+
+
+def render_link(distro, spec, map_name, wwid):
+    """Multipath only: the mountpoint rule for the map, and the link."""
+    return _ENV.get_template('link-multipath.sh.j2').render(_context(
+        distro, spec, map_name=validate.map_name(map_name),
+        wwid=validate.wwid(wwid)))
+
+
+def render_detach(distro, spec, map_name=None, offline_fcps=()):
+    """Script that removes link, map (that map only), units, persistence.
+
+    ``offline_fcps``: FCPs no other volume of the guest uses; set offline
+    before they are undedicated. Every step tolerates "already gone", the
+    script then checks the LUN is gone on every path.
+    """
+    offline = [validate.fcp_devno(f) for f in offline_fcps]
+    return _ENV.get_template('%s-detach.sh.j2' % distro.key).render(_context(
+        distro, spec,
+        map_name=validate.map_name(map_name) if map_name else '',
+        offline_fcps=offline))
+
+
+# -- output parsing ---------------------------------------------------------
+
+_LSZFCP_D = re.compile(
+    r'0\.0\.([0-9a-f]{4})/0x([0-9a-f]{16})/0x([0-9a-f]{16})\s+'
+    r'([0-9]+:[0-9]+:[0-9]+:[0-9]+)')
+# "mpatha (3600507...) dm-0 IBM,2145", or "3600507... dm-0 IBM,2145" when
+# user_friendly_names is off (the map is then named by its WWID).
+_MP_HEADER = re.compile(
+    r'^([A-Za-z0-9_]+)\s+(?:\(([0-9A-Za-z]+)\)\s+)?(dm-[0-9]+)')
+_MP_PATH = re.compile(r'([0-9]+:[0-9]+:[0-9]+:[0-9]+)\s+(sd[a-z]+)')
+
+
+def parse_lszfcp_units(lines):
+    """``lszfcp -D`` lines -> {(fcp, wwpn, lun): 'H:C:T:L'}."""
+    units = {}
+    for line in lines:
+        m = _LSZFCP_D.search(line.lower())
+        if m:
+            units[(m.group(1), m.group(2), m.group(3))] = m.group(4)
+    return units
+
+
+def parse_multipath_map(lines, hctls):
+    """(map name, WWID) of the multipath map holding one of ``hctls``.
+
+    Input: ``multipath -ll`` lines; None when no map has such a path.
+    The WWID (e.g. 36005076...) names the dm device in udev (DM_UUID
+    mpath-<wwid>); the SCSI addresses tie it to our LUN.
+    """
+    wanted = set(hctls)
+    current = None
+    for line in lines:
+        head = _MP_HEADER.match(line.strip())
+        if head:
+            name = head.group(1).lower()
+            current = (name, (head.group(2) or name).lower())
+            continue
+        path = _MP_PATH.search(line)
+        if current and path and path.group(1) in wanted:
+            return current
+    return None

@@ -1,0 +1,19 @@
+#!/bin/bash
+# nova_volumeops attach: FCP LUN 0x4001400500000000 at /dev/vdc (sles15)
+# Generated from nova_volumeops/templates; do not edit in the guest.
+set -eu
+# SLES 15: chzdev configures the device and LUN now and persistently.
+cio_ignore -r 1f00
+chzdev zfcp-host 1f00 -e
+[ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/port_rescan
+
+chzdev zfcp-lun 0.0.1f00:0x500507680b21bac6:0x4001400500000000 -e
+# Fail the script (set -e) unless every path shows the LUN.
+[ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
+
+udevadm settle
+lszfcp -D
+echo 'KERNEL=="sd*", ATTRS{wwpn}=="0x500507680b21bac6", ATTRS{fcp_lun}=="0x4001400500000000", SYMLINK+="vdc%n"' > /etc/udev/rules.d/56-zvm-volume-vdc.rules
+udevadm control --reload
+udevadm trigger
+ln -sf /dev/disk/by-path/ccw-0.0.1f00-zfcp-0x500507680b21bac6:0x4001400500000000 /dev/vdc
