@@ -1,0 +1,513 @@
+"""The z/VM FCP backend: cinder operations as xCAT zFCP pool calls.
+
+One instance per backend (one z/VM system).  Every pool mutation runs
+under a cinder coordination lock named after (xCAT server, hypervisor,
+pool): xCAT edits the pool file on the zHCP with sed and no locking, so
+two writers can hand out the same LUN (see locking.py).
+
+xCAT calls per operation (the minimum the xCAT contract allows):
+
+=======================  =====  ===========================================
+operation                calls  why
+=======================  =====  ===========================================
+create_volume            1      ``--reservezfcp`` without WWPN/LUN: xCAT
+                                picks the best fit and marks it owned
+delete_volume            2      read the entry (used? still ours?), then
+                                release or quarantine it; ``--releasezfcp``
+                                alone would free a LUN a guest still uses
+initialize_connection    0      everything is in provider_location
+terminate_connection     1      re-stamp the owner nova's detach cleared
+stats (per pool)         1      ``--zfcppool <pool> all``
+extend_volume            1      read the LUN's real size
+manage_existing          2      read + re-check under the lock, reserve
+=======================  =====  ===========================================
+
+When a write may have reached xCAT but gave no clear answer (timeout,
+dropped connection, 503, unreadable reply) the driver reads the pool once
+to learn what happened instead of guessing.
+"""
+
+import contextlib
+
+from cinder import exception
+from oslo_log import log as logging
+from oslo_utils import units
+
+from cinder_zvm import bestfit
+from cinder_zvm import connection
+from cinder_zvm import location
+from cinder_zvm import locking
+from cinder_zvm import manage
+from cinder_zvm import ownership
+from cinder_zvm import stats
+from zvm_xcat import client as xcat_client
+from zvm_xcat import exception as xcat_exc
+from zvm_xcat import zfcp
+
+LOG = logging.getLogger(__name__)
+
+# --reservezfcp needs a device argument; with status ``reserved`` xCAT only
+# checks it is hex or ``auto`` and writes it to the channel column (zvm.pm,
+# zvmUtils.pm findAndUpdatezFcpPool).  ``auto`` says "no device chosen yet";
+# nova's ``--addzfcp`` writes the real device when it attaches.
+RESERVE_DEVICE = 'auto'
+
+
+def _backend_error(message, **kwargs):
+    return exception.VolumeBackendAPIException(data=message % kwargs)
+
+
+def is_uncertain(exc):
+    """True when a failed write may still have been carried out by xCAT."""
+    if isinstance(exc, xcat_exc.XCATConnectionError):
+        return exc.may_have_reached
+    return isinstance(exc, (xcat_exc.XCATResponseError,
+                            xcat_exc.XCATParseError,
+                            xcat_exc.XCATUnavailable,
+                            xcat_exc.XCATRequestTimeout))
+
+
+def _no_lun_error(exc):
+    """True for xCAT's "no suitable free entry" answer to --reservezfcp."""
+    text = ' '.join(getattr(exc, 'errors', ()) or (str(exc),))
+    return 'could not be found' in text or 'does not exist' in text
+
+
+class ZVMFCPBackend(object):
+    """The logic of one backend, below the thin cinder driver class."""
+
+    def __init__(self, configuration, client=None):
+        self.configuration = configuration
+        self.hypervisor = None      # set from the options by setup()
+        self.pools = []
+        self.client = client
+        self._pool_entries = {}     # pool -> entries of the last stats read
+
+    # -- setup ----------------------------------------------------------
+
+    def check_options(self):
+        """Read the options; raise InvalidConfigurationValue for a bad one.
+
+        The exception names the option.
+        """
+        conf = self.configuration
+        self.hypervisor = conf.safe_get('zvm_host')
+        self.pools = [p.strip().lower() for p in
+                      (conf.safe_get('zvm_scsi_pool') or []) if p.strip()]
+        if not conf.safe_get('zvm_xcat_server'):
+            raise exception.InvalidConfigurationValue(
+                option='zvm_xcat_server', value='')
+        for option in ('zvm_xcat_username', 'zvm_xcat_password'):
+            if not conf.safe_get(option):
+                raise exception.InvalidConfigurationValue(option=option,
+                                                          value='')
+        try:
+            location.check_name(self.hypervisor, 'zvm_host')
+        except location.InvalidLocation:
+            raise exception.InvalidConfigurationValue(
+                option='zvm_host', value=self.hypervisor or '')
+        if not self.pools:
+            raise exception.InvalidConfigurationValue(
+                option='zvm_scsi_pool', value='')
+        for pool in self.pools:
+            try:
+                location.check_name(pool, 'pool')
+            except location.InvalidLocation:
+                raise exception.InvalidConfigurationValue(
+                    option='zvm_scsi_pool', value=pool)
+        if len(set(self.pools)) != len(self.pools):
+            raise exception.InvalidConfigurationValue(
+                option='zvm_scsi_pool', value=','.join(self.pools))
+
+    def setup(self):
+        self.check_options()
+        if self.client is None:
+            try:
+                self.client = xcat_client.XCATClient.from_config(
+                    self.configuration)
+            except xcat_exc.XCATConfigError as exc:
+                raise exception.InvalidConfigurationValue(
+                    option=exc.option, value=exc.reason)
+        # The normalised URL, so "xcat" and "https://xcat:443/xcatws" share
+        # one lock.
+        self.lock_scope = locking.scope(self.client.server_url, self.hypervisor)
+
+    def check_setup(self):
+        """Check xCAT, credentials, hypervisor node and pools.
+
+        One ``--zfcppoolnames`` call answers all four.
+        """
+        where = {'server': self.client.server_url, 'hv': self.hypervisor}
+        try:
+            names = zfcp.list_pool_names(self.client, self.hypervisor)
+        except xcat_exc.XCATAuthError:
+            raise _backend_error(
+                'xCAT at %(server)s refused the credentials of '
+                'zvm_xcat_username (HTTP 401)', **where)
+        except xcat_exc.XCATNodeNotFound:
+            raise _backend_error(
+                'xCAT at %(server)s has no node %(hv)s (zvm_host): it must '
+                'be the xCAT node name of the z/VM hypervisor', **where)
+        except xcat_exc.XCATConnectionError as exc:
+            raise _backend_error('xCAT at %(server)s is not reachable: '
+                                 '%(exc)s', exc=exc, **where)
+        except xcat_exc.XCATError as exc:
+            raise _backend_error('xCAT at %(server)s could not list the zFCP '
+                                 'pools of %(hv)s: %(exc)s', exc=exc, **where)
+        missing = [p for p in self.pools if p not in names]
+        if missing:
+            raise _backend_error(
+                'zvm_scsi_pool names pool(s) %(missing)s that %(hv)s does not '
+                'have (it has: %(names)s). Note that xCAT deletes a pool '
+                'file that has no entries left.',
+                missing=', '.join(missing),
+                names=', '.join(names) or 'none', **where)
+
+    # -- helpers --------------------------------------------------------
+
+    def lock(self, pool):
+        return locking.pool_lock(self.lock_scope, pool)
+
+    def pool_of(self, volume):
+        """The pool cinder's scheduler chose (host@backend#pool)."""
+        from cinder.volume import volume_utils
+        pool = volume_utils.extract_host(volume.host, 'pool')
+        if pool is None and len(self.pools) == 1:
+            return self.pools[0]
+        if pool not in self.pools:
+            raise _backend_error(
+                'volume %(id)s is placed on pool %(pool)r, which is not one of '
+                'zvm_scsi_pool (%(pools)s) of this backend', id=volume.id,
+                pool=pool, pools=', '.join(self.pools))
+        return pool
+
+    def location_of(self, volume):
+        """The LunLocation of a volume, None if it has none."""
+        try:
+            loc = location.decode(volume.provider_location)
+        except location.InvalidLocation as exc:
+            raise _backend_error('volume %(id)s: %(exc)s', id=volume.id,
+                                 exc=exc)
+        if loc is not None and loc.hypervisor != self.hypervisor:
+            raise _backend_error(
+                'volume %(id)s is a LUN of z/VM host %(theirs)s but this '
+                'backend serves %(ours)s (zvm_host changed?)', id=volume.id,
+                theirs=loc.hypervisor, ours=self.hypervisor)
+        return loc
+
+    def list_pool(self, pool):
+        try:
+            return zfcp.list_pool(self.client, self.hypervisor, pool)
+        except xcat_exc.XCATError as exc:
+            raise _backend_error('cannot read xCAT pool %(pool)s of %(hv)s: '
+                                 '%(exc)s', pool=pool, hv=self.hypervisor,
+                                 exc=exc)
+
+    def entry_of(self, loc):
+        entries = self.list_pool(loc.pool)
+        return manage.find_entry(entries, loc.wwpns, loc.lun)
+
+    def _find_owned(self, pool, owner):
+        return [e for e in self.list_pool(pool) if e.owner == owner]
+
+    def _reserve(self, loc, owner):
+        """Set an entry ``reserved`` with ``owner``.
+
+        xCAT refuses this for an entry that is ``used``, and ignores the
+        size when WWPN and LUN are given.
+        """
+        zfcp.reserve(self.client, self.hypervisor, loc.pool, 'reserved', owner,
+                     RESERVE_DEVICE, wwpns=loc.wwpns, lun=loc.lun)
+
+    @contextlib.contextmanager
+    def _xcat_errors(self, what, **kwargs):
+        try:
+            yield
+        except exception.CinderException:
+            raise
+        except xcat_exc.XCATError as exc:
+            kwargs['exc'] = exc
+            raise _backend_error(what + ': %(exc)s', **kwargs)
+
+    # -- create / delete ------------------------------------------------
+
+    def create_volume(self, volume):
+        pool = self.pool_of(volume)
+        owner = ownership.volume_owner(volume.id)
+        size = '%dG' % volume.size
+        with self.lock(pool):
+            try:
+                reserved = zfcp.reserve(self.client, self.hypervisor, pool,
+                                        'reserved', owner, RESERVE_DEVICE,
+                                        size=size)
+                loc = location.LunLocation(self.hypervisor, pool,
+                                           reserved.wwpns, reserved.lun)
+            except xcat_exc.XCATCommandError as exc:
+                if _no_lun_error(exc):
+                    raise self._no_lun(pool, volume.size)
+                raise _backend_error(
+                    'xCAT refused to reserve a %(size)s LUN in pool %(pool)s '
+                    'of %(hv)s: %(exc)s', size=size, pool=pool,
+                    hv=self.hypervisor, exc=exc)
+            except xcat_exc.XCATError as exc:
+                if not is_uncertain(exc):
+                    raise _backend_error(
+                        'could not reserve a %(size)s LUN in pool %(pool)s of '
+                        '%(hv)s: %(exc)s', size=size, pool=pool,
+                        hv=self.hypervisor, exc=exc)
+                loc = self._recover_create(volume, pool, owner, exc)
+        LOG.info('Volume %(id)s is LUN %(wwpn)s:%(lun)s of pool %(pool)s '
+                 'on %(hv)s', {'id': volume.id, 'wwpn': loc.wwpn,
+                               'lun': loc.lun, 'pool': pool,
+                               'hv': self.hypervisor})
+        return {'provider_location': loc.encode(),
+                'provider_id': loc.source_name}
+
+    def _no_lun(self, pool, size_gb):
+        largest = bestfit.largest_free(self._pool_entries.get(pool, ()))
+        hint = (' (largest free LUN at the last stats read: %d GiB)'
+                % stats.whole_gib(largest.size_bytes) if largest else '')
+        return _backend_error(
+            'xCAT pool %(pool)s of %(hv)s has no free LUN of %(size)d GiB or '
+            'larger%(hint)s', pool=pool, hv=self.hypervisor, size=size_gb,
+            hint=hint)
+
+    def _recover_create(self, volume, pool, owner, exc):
+        """The reservation may or may not have happened: read the pool."""
+        LOG.warning('Reserving a LUN for volume %(id)s gave no clear answer '
+                    '(%(exc)s); reading pool %(pool)s to find out',
+                    {'id': volume.id, 'exc': exc, 'pool': pool})
+        owned = self._find_owned(pool, owner)
+        if not owned:
+            raise _backend_error(
+                'could not reserve a LUN in pool %(pool)s of %(hv)s for volume '
+                '%(id)s: %(exc)s (xCAT did not reserve one)', pool=pool,
+                hv=self.hypervisor, id=volume.id, exc=exc)
+        keep, extra = owned[0], owned[1:]
+        for entry in extra:     # cannot happen under the lock; never leak
+            self._release_entry(pool, entry)
+        return location.LunLocation(self.hypervisor, pool, keep.wwpns, keep.lun)
+
+    def _release_entry(self, pool, entry):
+        zfcp.release(self.client, self.hypervisor, pool, entry.wwpns,
+                     entry.lun)
+
+    def delete_volume(self, volume, wipe):
+        loc = self.location_of(volume)
+        if loc is None:
+            return self._delete_unlocated(volume, wipe)
+        with self.lock(loc.pool):
+            entry = self.entry_of(loc)
+            self._apply_delete(volume, loc, entry, wipe)
+
+    def _delete_unlocated(self, volume, wipe):
+        """Delete a volume without provider_location (its create failed).
+
+        A LUN may still carry its owner if the create's answer was lost.
+        """
+        try:
+            pools = [self.pool_of(volume)]
+        except exception.VolumeBackendAPIException:
+            pools = self.pools
+        owner = ownership.volume_owner(volume.id)
+        for pool in pools:
+            with self.lock(pool):
+                for entry in self._find_owned(pool, owner):
+                    loc = location.LunLocation(self.hypervisor, pool,
+                                               entry.wwpns, entry.lun)
+                    self._apply_delete(volume, loc, entry, wipe)
+                    return
+        LOG.warning('Volume %s has no LUN (its creation failed); nothing to '
+                    'delete', volume.id)
+
+    def _apply_delete(self, volume, loc, entry, wipe):
+        action = ownership.delete_action(entry, volume.id, wipe)
+        args = {'id': volume.id, 'lun': loc.source_name, 'pool': loc.pool,
+                'owner': entry.owner if entry else ''}
+        if action == ownership.BUSY:
+            raise exception.VolumeIsBusy(
+                message='volume %(id)s: LUN %(lun)s in pool %(pool)s is in '
+                        'use by guest %(owner)s' % args)
+        if action in (ownership.GONE, ownership.ALREADY_FREE,
+                      ownership.NOT_OURS, ownership.ALREADY_QUARANTINED):
+            LOG.warning('Deleting volume %(id)s: LUN %(lun)s in pool %(pool)s '
+                        'is ' + {ownership.GONE: 'not in the pool',
+                                 ownership.ALREADY_FREE: 'already free',
+                                 ownership.NOT_OURS: 'owned by %(owner)s, '
+                                                     'left alone',
+                                 ownership.ALREADY_QUARANTINED:
+                                     'already quarantined'}[action] +
+                        '; nothing to do', args)
+            return
+        try:
+            if action == ownership.RELEASE:
+                self._release_entry(loc.pool, entry)
+            else:
+                self._reserve(loc, ownership.wipe_owner(volume.id))
+        except xcat_exc.XCATError as exc:
+            if not is_uncertain(exc):
+                raise _backend_error('could not %(act)s LUN %(lun)s in pool '
+                                     '%(pool)s: %(exc)s', act=action,
+                                     exc=exc, **args)
+            after = self.entry_of(loc)
+            if ownership.delete_action(after, volume.id, wipe) not in (
+                    ownership.GONE, ownership.ALREADY_FREE,
+                    ownership.ALREADY_QUARANTINED):
+                raise _backend_error('could not %(act)s LUN %(lun)s in pool '
+                                     '%(pool)s: %(exc)s', act=action,
+                                     exc=exc, **args)
+        if action == ownership.QUARANTINE:
+            LOG.info('Volume %(id)s deleted: LUN %(lun)s in pool %(pool)s is '
+                     'quarantined (reserved, owner wipe-%(id)s) until it is '
+                     'wiped', args)
+        else:
+            LOG.info('Volume %(id)s deleted: LUN %(lun)s returned to pool '
+                     '%(pool)s', args)
+
+    # -- attach / detach ------------------------------------------------
+
+    def initialize_connection(self, volume, connector):
+        loc = self.location_of(volume)
+        if loc is None:
+            raise _backend_error('volume %(id)s has no LUN (no '
+                                 'provider_location)', id=volume.id)
+        try:
+            return connection.connection_info(
+                volume.id, loc, connector, self.hypervisor,
+                '%dG' % volume.size)
+        except connection.ConnectorError as exc:
+            raise exception.InvalidConnectorException(missing=str(exc))
+
+    def terminate_connection(self, volume, connector):
+        """Re-stamp the owner that nova's detach cleared.
+
+        ``chvm --removezfcp ... 1`` leaves the entry ``reserved`` with an
+        empty owner.  If the entry is still ``used``, nova has not (yet)
+        detached: xCAT refuses the reservation and the entry is left to
+        nova; delete_volume refuses while it stays used.
+        """
+        loc = self.location_of(volume)
+        if loc is None:
+            LOG.warning('Volume %s has no LUN; nothing to terminate', volume.id)
+            return
+        with self.lock(loc.pool):
+            try:
+                self._reserve(loc, ownership.volume_owner(volume.id))
+            except xcat_exc.XCATCommandError as exc:
+                if 'in use' in str(exc):
+                    LOG.warning('Volume %(id)s: LUN %(lun)s is still attached '
+                                'to a guest according to xCAT; its owner will '
+                                'be set when the guest releases it',
+                                {'id': volume.id, 'lun': loc.source_name})
+                    return
+                LOG.error('Volume %(id)s: could not set owner of LUN %(lun)s '
+                          'after detach: %(exc)s',
+                          {'id': volume.id, 'lun': loc.source_name, 'exc': exc})
+            except xcat_exc.XCATError as exc:
+                # The detach itself is done; the owner column is bookkeeping
+                # that delete_volume and the next terminate also handle.
+                LOG.error('Volume %(id)s: could not set owner of LUN %(lun)s '
+                          'after detach: %(exc)s',
+                          {'id': volume.id, 'lun': loc.source_name, 'exc': exc})
+
+    # -- extend / manage ------------------------------------------------
+
+    def extend_volume(self, volume, new_size):
+        loc = self.location_of(volume)
+        if loc is None:
+            raise _backend_error('volume %(id)s has no LUN', id=volume.id)
+        entry = self.entry_of(loc)
+        if entry is None:
+            raise _backend_error('volume %(id)s: LUN %(lun)s is no longer in '
+                                 'pool %(pool)s', id=volume.id,
+                                 lun=loc.source_name, pool=loc.pool)
+        if not entry.size_bytes or entry.size_bytes < new_size * units.Gi:
+            raise exception.ExtendVolumeError(reason=(
+                'volume %s is LUN %s of %s; a LUN cannot grow, and %d GiB does '
+                'not fit in it' % (volume.id, loc.source_name,
+                                   '%.2f GiB' % (entry.size_bytes / units.Gi)
+                                   if entry.size_bytes else 'unknown size',
+                                   new_size)))
+        LOG.info('Volume %(id)s extended to %(size)d GiB within LUN %(lun)s',
+                 {'id': volume.id, 'size': new_size, 'lun': loc.source_name})
+
+    def _manage_entry(self, volume, existing_ref):
+        pool = self.pool_of(volume)
+        try:
+            wwpns, lun = manage.reference_key(existing_ref)
+        except manage.NotManageable as exc:
+            raise exception.ManageExistingInvalidReference(
+                existing_ref=existing_ref, reason=str(exc))
+        entry = manage.find_entry(self.list_pool(pool), wwpns, lun)
+        if entry is None:
+            raise exception.ManageExistingInvalidReference(
+                existing_ref=existing_ref, reason='no LUN %s:%s in pool %s of '
+                '%s' % (';'.join(wwpns), lun, pool, self.hypervisor))
+        reason = manage.why_not_manageable(entry, volume.id)
+        if reason:
+            raise exception.ManageExistingInvalidReference(
+                existing_ref=existing_ref, reason='LUN %s:%s in pool %s is %s'
+                % (entry.wwpn, lun, pool, reason))
+        return pool, entry
+
+    def manage_existing_get_size(self, volume, existing_ref):
+        return manage.size_gb(self._manage_entry(volume, existing_ref)[1])
+
+    def manage_existing(self, volume, existing_ref):
+        pool = self.pool_of(volume)
+        with self.lock(pool):
+            pool, entry = self._manage_entry(volume, existing_ref)
+            loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
+                                       entry.lun)
+            with self._xcat_errors('could not take LUN %(lun)s of pool '
+                                   '%(pool)s', lun=loc.source_name, pool=pool):
+                self._reserve(loc, ownership.volume_owner(volume.id))
+        return {'provider_location': loc.encode(),
+                'provider_id': loc.source_name}
+
+    def unmanage(self, volume):
+        """Cinder forgets the volume; the LUN keeps its data.
+
+        It stays reserved (owner ``unmanaged-<id>``) so it is never handed
+        out free, and manage_existing may adopt it again.
+        """
+        loc = self.location_of(volume)
+        if loc is None:
+            return
+        with self.lock(loc.pool):
+            with self._xcat_errors('could not mark LUN %(lun)s unmanaged',
+                                   lun=loc.source_name):
+                self._reserve(loc, ownership.unmanaged_owner(volume.id))
+
+    def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
+                               sort_keys, sort_dirs):
+        from cinder.volume import volume_utils
+        pools = {pool: self.list_pool(pool) for pool in self.pools}
+        ids = {v['id'] for v in cinder_volumes}
+        entries = manage.manageable_list(pools, ids)
+        return volume_utils.paginate_entries_list(entries, marker, limit,
+                                                  offset, sort_keys, sort_dirs)
+
+    # -- stats ----------------------------------------------------------
+
+    def pool_stats(self):
+        """Read each pool once (one ``--zfcppool`` call per pool).
+
+        A pool that cannot be read is reported down (no capacity) rather
+        than failing the whole report.
+        """
+        reserved = self.configuration.safe_get('reserved_percentage') or 0
+        result = []
+        for pool in self.pools:
+            try:
+                entries = zfcp.list_pool(self.client, self.hypervisor, pool)
+            except xcat_exc.XCATError as exc:
+                LOG.error('Cannot read xCAT pool %(pool)s of %(hv)s: %(exc)s',
+                          {'pool': pool, 'hv': self.hypervisor, 'exc': exc})
+                self._pool_entries.pop(pool, None)
+                result.append(stats.unreachable_pool_stats(pool, str(exc),
+                                                           reserved))
+                continue
+            self._pool_entries[pool] = entries
+            result.append(stats.pool_stats(pool, entries, reserved))
+        return result
