@@ -1,0 +1,149 @@
+"""Files in the simulator's state directory: pool CSV files and LUN backing files.
+
+Pool files live where xCAT keeps them on a zHCP, below the state directory:
+``<state>/zhcp/<zhcp>/zfcp/<pool>.conf``, in xCAT's CSV format, so an operator
+can ``cat`` them like on a real zHCP.  LUN data lives in sparse files
+``<state>/luns/<first wwpn>-<lun>.img`` created on first use with the size of
+the LUN, so data-path tests can write and read bytes.
+"""
+
+import os
+import threading
+import time
+
+
+class PoolFiles:
+    """The zfcp pool directory of one zHCP (the ``files`` of pools.py)."""
+
+    def __init__(self, root, zhcp, unlocked_delay=lambda: 0.0):
+        self.path = os.path.join(root, 'zhcp', zhcp, 'zfcp')
+        self._unlocked_delay = unlocked_delay
+        # A real lock per zHCP: normal mode holds it for a whole command (like xCAT's
+        # single plugin process); unlocked mode holds it only per file read/write.
+        self.lock = threading.RLock()
+        self._io = threading.Lock()
+
+    def _file(self, pool):
+        if not pool or '/' in pool or pool.startswith('.'):
+            return None
+        return os.path.join(self.path, pool + '.conf')
+
+    def read(self, pool):
+        path = self._file(pool)
+        with self._io:
+            if path is None or not os.path.exists(path):
+                return None
+            with open(path, encoding='utf-8') as f:
+                return f.read()
+
+    def write(self, pool, text):
+        path = self._file(pool)
+        if path is None:
+            return
+        with self._io:
+            os.makedirs(self.path, exist_ok=True)
+            tmp = path + '.tmp'
+            with open(tmp, 'w', encoding='utf-8') as f:
+                f.write(text)
+            os.replace(tmp, path)
+
+    def delete(self, pool):
+        path = self._file(pool)
+        with self._io:
+            if path and os.path.exists(path):
+                os.unlink(path)
+
+    def names(self):
+        with self._io:
+            if not os.path.isdir(self.path):
+                return []
+            return sorted(n[:-5] for n in os.listdir(self.path) if n.endswith('.conf'))
+
+    def race_window(self):
+        """Sleep between xCAT's read and write of a pool file when running unlocked."""
+        delay = self._unlocked_delay()
+        if delay:
+            time.sleep(delay)
+
+
+def parse_size(text):
+    """'10G' / '512M' -> bytes; '' or unparsable -> None."""
+    text = (text or '').strip().upper()
+    digits = ''.join(c for c in text if c.isdigit())
+    if not digits:
+        return None
+    if 'G' in text:
+        return int(digits) * 1024 ** 3
+    if 'M' in text:
+        return int(digits) * 1024 ** 2
+    return None
+
+
+class LunStore:
+    """The storage subsystem behind the pools: which LUNs exist and their data files.
+
+    A LUN is identified by its WWPN set (a multipath entry has several) and its
+    64-bit LUN.  Asking by any one of its WWPNs finds it.
+    """
+
+    DEFAULT_SIZE = 1024 ** 3
+
+    def __init__(self, root):
+        self.path = os.path.join(root, 'luns')
+        self.luns = {}          # key "<wwpn;wwpn>/<lun>" -> {'wwpns': [...], 'lun', 'size'}
+        self._lock = threading.Lock()
+
+    def add(self, wwpns, lun, size_bytes=None):
+        wwpns = [w.lower() for w in wwpns]
+        lun = lun.lower()
+        with self._lock:
+            if self._find(wwpns[0], lun):
+                return
+            key = '%s/%s' % (';'.join(wwpns), lun)
+            self.luns[key] = {'wwpns': wwpns, 'lun': lun,
+                              'size': size_bytes or self.DEFAULT_SIZE}
+
+    def _find(self, wwpn, lun):
+        wwpn, lun = wwpn.lower(), lun.lower()
+        for entry in self.luns.values():
+            if entry['lun'] == lun and wwpn in entry['wwpns']:
+                return entry
+        return None
+
+    def find(self, wwpn, lun):
+        with self._lock:
+            return self._find(wwpn, lun)
+
+    def target_ports(self):
+        with self._lock:
+            return sorted({w for e in self.luns.values() for w in e['wwpns']})
+
+    def wwid(self, wwpn, lun):
+        """SCSI WWID (page 0x83 NAA 6 style), the same on every path of a LUN."""
+        import hashlib
+        entry = self.find(wwpn, lun)
+        if entry is None:
+            return None
+        digest = hashlib.sha1(('%s/%s' % (entry['wwpns'][0], entry['lun'])).encode())
+        return '36005076' + digest.hexdigest()[:25]
+
+    def backing_path(self, wwpn, lun):
+        """Path of the LUN's sparse data file, created (sized) on first use."""
+        entry = self.find(wwpn, lun)
+        if entry is None:
+            return None
+        path = os.path.join(self.path, '%s-%s.img' % (entry['wwpns'][0], entry['lun']))
+        with self._lock:
+            if not os.path.exists(path):
+                os.makedirs(self.path, exist_ok=True)
+                with open(path, 'wb') as f:
+                    f.truncate(entry['size'])
+        return path
+
+    def to_dict(self):
+        with self._lock:
+            return dict(self.luns)
+
+    def load(self, data):
+        with self._lock:
+            self.luns = dict(data)
