@@ -5,9 +5,26 @@
   configuration; else Image_Device_Dedicate if ``rpower stat`` says on.
 - ``--undedicatedevice vaddr``: Image_Device_Undedicate_DM, then
   Image_Device_Undedicate if on.
+- ``--addzfcp``, ``--removezfcp``, ``--createfilesysnode``,
+  ``--removefilesysnode``, ``--setloaddev``: chvm_zfcp.py.
+- ``--aemod <worker> <parms...>``: punches ``aemod.doscript`` (an invoke script
+  ``/bin/bash <worker> <parms>`` plus the worker) to the reader, class X, and
+  prints nothing on success.  Only ``setupDisk`` exists as a worker here
+  (xCAT checks /opt/xcat/share/xcat/scripts/<worker>).
+- ``--punchfile <path> [class] [user@host]``: punches a file the simulator host
+  can read (remote hosts are not fetched: their file is punched by name only).
+
+Reader files are dicts ``{'name', 'class', 'content', 'script', 'args'}``:
+``script``/``args`` are the worker and its parameters for aemod files, None/[]
+for punched files; the guest model processes them at the next power on.
 """
 
+import os
+
+from zvm_xcat.simulator import chvm_zfcp
 from zvm_xcat.simulator import reply
+
+AEMOD_WORKERS = ('setupDisk',)
 
 
 def _strip_ids(args):
@@ -32,11 +49,19 @@ def chvm(sim, node, args):
     opt = args[0] if args else ''
     handler = HANDLERS.get(opt)
     if handler is None:
-        return [reply.println('%s: (Error) Option not supported' % node)]
+        return [reply.println("%s: (Error) Option '%s' not supported on chvm" % (node, opt))]
+    files = sim.pool_files[system.hypervisor]
+    pool_lock = not sim.unlocked
     with sim.lock:
-        lines = handler(sim, node, system, guest, args)
+        if pool_lock:
+            files.lock.acquire()
+        try:
+            lines = handler(sim, node, system, guest, args)
+        finally:
+            if pool_lock:
+                files.lock.release()
         sim.save()
-    return [reply.println(t) for t in lines]
+    return [reply.println(t) for t in lines if t != '']
 
 
 def dedicate(sim, node, system, guest, args):
@@ -65,7 +90,48 @@ def undedicate(sim, node, system, guest, args):
     return out
 
 
+def aemod(sim, node, system, guest, args):
+    """zvm.pm changeVM --aemod: punch the worker + invoke script to the reader (class X)."""
+    worker = args[1] if len(args) > 1 else ''
+    if worker not in AEMOD_WORKERS:
+        return ['%s: (Error) The worker script %s does not exist on xCAT server'
+                % (node, worker)]
+    parms = args[2:]
+    content = '#!/bin/bash\n%s\n' % ' '.join(['/bin/bash', worker] + parms)
+    guest.punch({'name': 'aemod.doscript', 'class': 'X', 'content': content,
+                 'script': worker, 'args': list(parms)})
+    return []
+
+
+def punchfile(sim, node, system, guest, args):
+    """zvm.pm changeVM --punchfile path [class] [user@host]."""
+    if len(args) < 2 or len(args) > 4:
+        return ['%s: (Error) Wrong number of parameters' % node]
+    path = args[1]
+    spool_class = args[2] if len(args) > 2 else 'A'
+    if len(spool_class) != 1 or not spool_class.isalnum():
+        return ['%s: (Error) Invalid spool class: %s. It should be 1-character alphanumeric'
+                % (node, spool_class)]
+    content = None
+    if len(args) < 4:
+        try:
+            with open(path, encoding='utf-8', errors='replace') as f:
+                content = f.read()
+        except OSError:
+            return ['%s: (Error) Failed to copy over source file' % node]
+    guest.punch({'name': os.path.basename(path), 'class': spool_class.upper(),
+                 'content': content, 'script': None, 'args': []})
+    return ['%s: Punching %s to reader... Done' % (node, os.path.basename(path))]
+
+
 HANDLERS = {
     '--dedicatedevice': dedicate,
     '--undedicatedevice': undedicate,
+    '--addzfcp': chvm_zfcp.addzfcp,
+    '--removezfcp': chvm_zfcp.removezfcp,
+    '--createfilesysnode': chvm_zfcp.createfilesysnode,
+    '--removefilesysnode': chvm_zfcp.removefilesysnode,
+    '--setloaddev': chvm_zfcp.setloaddev,
+    '--aemod': aemod,
+    '--punchfile': punchfile,
 }

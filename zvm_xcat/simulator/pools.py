@@ -45,7 +45,6 @@ xCAT quirks, and whether they are reproduced (deliberately):
 import re
 
 HEADER = '#status,wwpn,lun,size,range,owner,channel,tag'
-_DIRCMD = 'ssh root@%s "grep -i \\"%s,%s\\" /var/opt/zhcp/zfcp/%s.conf"'
 
 
 def perl_split(text, sep=','):
@@ -79,10 +78,24 @@ def _lines(text):
     return [ln for ln in (text or '').split('\n')]
 
 
-def _grep(text, needle):
+def grep(text, needle):
     """egrep -i needle: lines containing needle (case-insensitive, literal)."""
     low = needle.lower()
     return [ln for ln in (text or '').split('\n') if low in ln.lower() and ln != '']
+
+
+def attr_error(zhcp, pool, wwpn, lun, missing_file):
+    """zvmUtils.pm findzFcpDeviceAttr when grep finds nothing (rc 1) or no file (rc 2)."""
+    cmd = 'ssh root@%s "grep -i \\"%s,%s\\" /var/opt/zhcp/zfcp/%s.conf"' % (zhcp, wwpn, lun, pool)
+    return ('(Error) In findzFcpDeviceAttr(), command to %s failed with return code %d for: %s'
+            % (zhcp, 2 if missing_file else 1, cmd))
+
+
+def pool_search_error(zhcp, wwpn, lun):
+    """zvmUtils.pm findzFcpDevicePool when no pool file has the device (grep -l rc 1)."""
+    cmd = 'ssh root@%s "grep -i -l \\"%s,%s\\" /var/opt/zhcp/zfcp/*.conf"' % (zhcp, wwpn, lun)
+    return ('(Error) In findzFcpDevicePool(), command to %s failed with return code 1 for: %s'
+            % (zhcp, cmd))
 
 
 def _strip0x(value):
@@ -112,7 +125,7 @@ def add_to_pool(files, node, args):
         return ['%s: (Error) Invalid logical unit number %s.' % (node, lun)]
     for cur in wwpn.split(';'):
         holders = [p for p in files.names()
-                   if _grep(files.read(p), ',%s,%s' % (cur, lun))]
+                   if grep(files.read(p), ',%s,%s' % (cur, lun))]
         if holders:
             return ['%s: (Error) zFCP device %s/%s already exists in %s.' % (node, cur, lun, p)
                     for p in holders]
@@ -161,7 +174,7 @@ def remove_from_pool(files, node, args):
     out = []
     for cur in [x for x in lun.split(',') if x]:
         text = files.read(pool) or ''
-        matches = _grep(text, cur)
+        matches = grep(text, cur)
         if not matches:
             out.append('%s: (Error) zFCP device %s does not exist' % (node, cur))
             return out
@@ -288,7 +301,7 @@ def find_and_update(files, host, out, header, pool, criteria):
                        % (header, size))
             return fail
     else:
-        matches = _grep(text, '%s,%s' % (wwpn, lun))
+        matches = grep(text, '%s,%s' % (wwpn, lun))
         if not matches:
             out.append('%s: (Error) zFCP device 0x%s/0x%s could not be found in zFCP pool %s'
                        % (header, wwpn, lun, pool))
@@ -315,7 +328,7 @@ def find_and_update(files, host, out, header, pool, criteria):
     size = size + 'M'
     files.race_window()
     text = files.read(pool) or ''
-    matches = _grep(text, lun)
+    matches = grep(text, lun)
     if matches:
         info = perl_split(matches[0])
         cur_size = _field(info, 3) or size
@@ -353,12 +366,9 @@ def reserve(files, host, node, zhcp, args):
         size = ''
     if wwpn and lun:
         text = files.read(pool)
-        hits = _grep(text, '%s,%s' % (wwpn, lun)) if text is not None else []
+        hits = grep(text, '%s,%s' % (wwpn, lun)) if text is not None else []
         if not hits:
-            rc = 2 if text is None else 1
-            cmd = _DIRCMD % (zhcp, wwpn, lun, pool)
-            return ['(Error) In findzFcpDeviceAttr(), command to %s failed with return code '
-                    '%d for: %s' % (zhcp, rc, cmd)]
+            return [attr_error(zhcp, pool, wwpn, lun, text is None)]
         if perl_split(hits[0])[0] == 'used':
             return ['%s: (Error) FCP device 0x%s/0x%s is in use.' % (node, wwpn, lun)]
         criteria = {'status': status, 'fcp': device, 'wwpn': wwpn, 'lun': lun,

@@ -156,8 +156,9 @@ class Guest:
         self.active = {}
         return 'Deactivating %s... Done' % self.userid
 
-    def punch(self, name, content, spool_class='X'):
-        self.reader.append({'name': name, 'class': spool_class, 'content': content})
+    def punch(self, reader_file):
+        """Spool a file to the guest's reader (processed at the next logon)."""
+        self.reader.append(reader_file)
 
 
 class System:
