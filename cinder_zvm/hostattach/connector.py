@@ -364,6 +364,16 @@ class ZVMHostConnector(object):
 
     # ---- helpers -----------------------------------------------------------
 
+    def device_size(self, connection_properties):
+        """Size in bytes of an attached LUN from sysfs, or None."""
+        wwpns, lun = _targets(connection_properties)
+        for path in self._present_paths(wwpns, lun):
+            name = self.sysfs.scsi_name(path)
+            size = name and self.sysfs.size_bytes(name)
+            if size:
+                return size
+        return None
+
     def attached_paths(self):
         """Every LUN path configured on the Cinder node's listed FCPs."""
         found = []

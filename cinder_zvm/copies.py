@@ -1,0 +1,158 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""Snapshots and clones as full copies into other pool LUNs.
+
+A pool LUN cannot be snapshotted by xCAT, so a snapshot is a second LUN
+of the source volume's pool (best fit for the volume size, reserved with
+owner ``snapshot-<id>``) holding a byte copy made over host attach. It
+survives any later write to its source, and is itself wiped before its LUN
+is freed. Clones and volumes from snapshots take their LUN the way
+create_volume does and are filled the same way.
+
+Every function leaves the pool as it found it when it fails: a target
+LUN that may hold copied data goes through quarantine and wipe
+(quarantine.retire), never straight back to free.
+"""
+
+from cinder import exception
+from oslo_log import log as logging
+from oslo_utils import excutils
+from oslo_utils import units
+
+from cinder_zvm import common
+from cinder_zvm import location
+from cinder_zvm import ownership
+from cinder_zvm import quarantine
+from zvm_xcat import exception as xcat_exc
+from zvm_xcat import zfcp
+
+LOG = logging.getLogger(__name__)
+
+SNAPSHOT_PREFIX = 'snapshot-'
+
+
+def snapshot_owner(snapshot_id):
+    return SNAPSHOT_PREFIX + snapshot_id
+
+
+def _volume_location(backend, volume):
+    loc = backend.location_of(volume)
+    if loc is None:
+        raise exception.VolumeDriverException(
+            message='volume %s has no LUN (no provider_location)' % volume.id)
+    return loc
+
+
+def _snapshot_location(backend, snapshot):
+    try:
+        loc = location.decode(snapshot.provider_location)
+    except location.InvalidLocation as exc:
+        raise exception.VolumeDriverException(
+            message='snapshot %s: %s' % (snapshot.id, exc))
+    if loc is None:
+        raise exception.VolumeDriverException(
+            message='snapshot %s has no LUN (no provider_location)'
+                    % snapshot.id)
+    return loc
+
+
+def _reserve(backend, pool, owner, size_gb):
+    """Best-fit LUN of at least ``size_gb`` GiB in ``pool`` for ``owner``.
+
+    Under the pool lock; an unclear answer is settled by reading the pool,
+    as create_volume does.
+    """
+    size = '%dG' % size_gb
+    with backend.lock(pool):
+        try:
+            got = zfcp.reserve(backend.client, backend.hypervisor, pool,
+                               'reserved', owner, common.RESERVE_DEVICE,
+                               size=size)
+            return location.LunLocation(backend.hypervisor, pool, got.wwpns,
+                                        got.lun)
+        except xcat_exc.XCATError as exc:
+            if not common.is_uncertain(exc):
+                raise exception.VolumeBackendAPIException(
+                    data='no %s LUN for %s in pool %s of %s: %s'
+                         % (size, owner, pool, backend.hypervisor, exc))
+            owned = [e for e in backend.list_pool(pool) if e.owner == owner]
+            if not owned:
+                raise exception.VolumeBackendAPIException(
+                    data='could not reserve a %s LUN for %s in pool %s: %s'
+                         % (size, owner, pool, exc))
+            return location.LunLocation(backend.hypervisor, pool,
+                                        owned[0].wwpns, owned[0].lun)
+
+
+def _fill(backend, datapath, src_loc, dst_loc, size_gb, dst_owner, dst_id):
+    """Copy, or send the target LUN through quarantine on failure."""
+    try:
+        datapath.copy(src_loc, dst_loc, size_gb * units.Gi)
+    except Exception:
+        with excutils.save_and_reraise_exception():
+            LOG.error('Copying %(size)d GiB from LUN %(src)s to LUN %(dst)s '
+                      'failed; wiping the target before it is freed',
+                      {'size': size_gb, 'src': src_loc.source_name,
+                       'dst': dst_loc.source_name})
+            quarantine.retire(backend, datapath, dst_loc, dst_owner, dst_id)
+
+
+def create_snapshot(backend, datapath, snapshot):
+    """Full copy of the volume into a new LUN; returns the model update."""
+    src_loc = _volume_location(backend, snapshot.volume)
+    owner = snapshot_owner(snapshot.id)
+    snap_loc = _reserve(backend, src_loc.pool, owner, snapshot.volume_size)
+    _fill(backend, datapath, src_loc, snap_loc, snapshot.volume_size, owner,
+          snapshot.id)
+    LOG.info('Snapshot %(id)s of volume %(vol)s is LUN %(lun)s',
+             {'id': snapshot.id, 'vol': snapshot.volume_id,
+              'lun': snap_loc.source_name})
+    return {'provider_location': snap_loc.encode()}
+
+
+def delete_snapshot(backend, datapath, snapshot):
+    """Quarantine, wipe and free the snapshot's LUN."""
+    if not snapshot.provider_location:
+        LOG.warning('Snapshot %s has no LUN; nothing to delete', snapshot.id)
+        return
+    loc = _snapshot_location(backend, snapshot)
+    quarantine.retire(backend, datapath, loc, snapshot_owner(snapshot.id),
+                      snapshot.id)
+
+
+def _new_volume_from(backend, datapath, volume, src_loc, size_gb):
+    model = backend.create_volume(volume)
+    dst_loc = location.decode(model['provider_location'])
+    _fill(backend, datapath, src_loc, dst_loc, size_gb,
+          ownership.volume_owner(volume.id), volume.id)
+    return model
+
+
+def create_cloned_volume(backend, datapath, volume, src_vref):
+    """New volume (its own LUN) holding a copy of ``src_vref``."""
+    return _new_volume_from(backend, datapath, volume,
+                            _volume_location(backend, src_vref),
+                            src_vref.size)
+
+
+def create_volume_from_snapshot(backend, datapath, volume, snapshot):
+    """New volume holding a copy of the snapshot's LUN."""
+    return _new_volume_from(backend, datapath, volume,
+                            _snapshot_location(backend, snapshot),
+                            snapshot.volume_size)
+
+
+def revert_to_snapshot(backend, datapath, volume, snapshot):
+    """Copy the snapshot's LUN back over the volume's LUN."""
+    datapath.copy(_snapshot_location(backend, snapshot),
+                  _volume_location(backend, volume),
+                  snapshot.volume_size * units.Gi)

@@ -1,0 +1,290 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""ZVMHostConnector against a fake kernel tree (tests/.../fake_cinder_node).
+
+Outcomes are read back from the tree: units configured, disks and by-path
+links present, FCP devices dedicated/online, xCAT calls made.
+"""
+
+import os
+
+import fixtures
+
+from cinder.tests.unit import test
+
+from cinder_zvm.hostattach import connector as connector_mod
+from cinder_zvm.hostattach import errors
+from cinder_zvm.hostattach import waiting
+from tests.cinder.unit import fake_cinder_node
+from zvm_xcat import exception as xcat_exc
+
+W1 = '500507680b21bac6'
+W2 = '500507680b22bac6'
+LUN = '4001400500000000'
+LUN2 = '4001400600000000'
+
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+class ConnectorTestCase(test.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        tmp = self.useFixture(fixtures.TempDir()).path
+        os.makedirs(os.path.join(tmp, 'storage'))
+        self.node = fake_cinder_node.FakeCinderNode(
+            os.path.join(tmp, 'root'), os.path.join(tmp, 'storage'),
+            ports={'1f00': [W1, W2], '2f00': [W1, W2]})
+        self.node.add_lun(W1, LUN, 1 << 20)
+        self.node.add_lun(W2, LUN, 1 << 20)
+        self.node.add_lun(W1, LUN2, 2 << 20)
+        self.xcat = fake_cinder_node.FakeXCAT(self.node)
+        self.clock = FakeClock()
+        self.connector = self._connector()
+        # The class-level registry must not leak between tests.
+        self.mock_object(connector_mod.ZVMHostConnector, '_attached', {})
+
+    def _connector(self, fcp=('1f00', '2f00'), multipath=False):
+        return connector_mod.ZVMHostConnector(
+            self.xcat, 'cinder1', list(fcp),
+            sysfs_root=self.node.sys, dev_root=self.node.dev,
+            execute=self.node.execute, root_helper='sudo',
+            use_multipath=multipath,
+            waiter=waiting.Waiter(5, interval=1, clock=self.clock,
+                                  sleep=self.clock.sleep))
+
+    def props(self, wwpns=(W1,), lun=LUN):
+        return connector_mod.connection_properties(list(wwpns), lun)
+
+    def assertClean(self, dedicated=()):
+        """Nothing attached; only ``dedicated`` devices left dedicated."""
+        self.assertEqual([], self.node.units())
+        self.assertEqual([], self.node.disks())
+        self.assertEqual([], self.node.links())
+        self.assertEqual(sorted(dedicated), self.node.dedicated())
+
+    # ---- attach ----------------------------------------------------------
+
+    def test_attach_dedicates_onlines_and_adds_the_full_lun(self):
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual([('cinder1', '--dedicatedevice', '1f00', '1f00',
+                           '0')], self.xcat.calls)
+        self.assertTrue(self.node.online('1f00'))
+        self.assertEqual([('0.0.1f00', '0x' + W1, '0x' + LUN)],
+                         self.node.units())
+        unit_adds = self.node.writes('unit_add')
+        self.assertEqual(1, len(unit_adds))
+        self.assertEqual(os.path.join(self.node.zfcp_dir('1f00'), '0x' + W1,
+                                      'unit_add'), unit_adds[0][-1])
+        self.assertEqual(['ccw-0.0.1f00-zfcp-0x%s:0x%s' % (W1, LUN)],
+                         self.node.links())
+        self.assertEqual(self.node.link('1f00', W1, LUN), info['path'])
+        self.assertEqual(['sda'], info['devices'])
+        self.assertEqual(self.node.luns[(W1, LUN)],
+                         os.path.realpath(info['path']))
+        # Only one FCP device is needed without multipath.
+        self.assertFalse(self.node.online('2f00'))
+
+    def test_unit_add_value_is_the_exact_64_bit_lun(self):
+        self.connector.connect_volume(self.props())
+        self.assertEqual(('tee', '-a'), self.node.writes('unit_add')[0][:2])
+        self.assertIn((os.path.join(self.node.zfcp_dir('1f00'), '0x' + W1,
+                                    'unit_add'), '0x4001400500000000'),
+                      self.node.written)
+
+    def test_detach_writes_the_same_lun_to_unit_remove(self):
+        info = self.connector.connect_volume(self.props())
+        self.connector.disconnect_volume(self.props(), info)
+        self.assertIn((os.path.join(self.node.zfcp_dir('1f00'), '0x' + W1,
+                                    'unit_remove'), '0x4001400500000000'),
+                      self.node.written)
+        self.assertIn((os.path.join(self.node.sys, 'block', 'sda', 'device',
+                                    'delete'), '1'), self.node.written)
+
+    def test_port_rescan_only_when_port_dir_missing(self):
+        self.connector.connect_volume(self.props())
+        self.assertEqual(1, len(self.node.writes('port_rescan')))
+        self.connector.connect_volume(self.props(lun=LUN2))
+        self.assertEqual(1, len(self.node.writes('port_rescan')))
+
+    def test_prepared_device_costs_no_xcat_call(self):
+        info = self.connector.connect_volume(self.props())
+        self.connector.disconnect_volume(self.props(), info)
+        self.xcat.calls = []
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual([], self.xcat.calls)
+        self.assertEqual(0, len(self.node.writes('online')) - 1)
+
+    def test_multipath_attaches_every_visible_path(self):
+        connector = self._connector(multipath=True)
+        info = connector.connect_volume(self.props(wwpns=(W1, W2)))
+        self.assertEqual(4, len(info['paths']))
+        self.assertEqual(4, len(self.node.units()))
+        self.assertEqual(4, len(self.node.disks()))
+        connector.disconnect_volume(self.props(wwpns=(W1, W2)), info)
+        self.assertClean(dedicated=('1f00', '2f00'))
+
+    def test_invisible_port_skips_the_path(self):
+        self.node.ports = {'1f00': [W2], '2f00': [W1]}
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual('2f00', info['paths'][0].devno)
+
+    def test_same_lun_twice_is_reference_counted(self):
+        first = self.connector.connect_volume(self.props())
+        second = self.connector.connect_volume(self.props())
+        self.assertEqual(first['path'], second['path'])
+        self.assertEqual(1, len(self.node.writes('unit_add')))
+        self.connector.disconnect_volume(self.props(), second)
+        self.assertEqual(1, len(self.node.units()))
+        self.connector.disconnect_volume(self.props(), first)
+        self.assertClean(dedicated=('1f00',))
+
+    def test_connector_properties(self):
+        self.connector.connect_volume(self.props())
+        props = self.connector.get_connector_properties()
+        self.assertEqual(['1f00', '2f00'], props['zvm_fcp'])
+        self.assertEqual(['c05076ffe5005612'], props['wwpns'])
+        self.assertEqual('cinder1', props['zvm_node'])
+        self.assertEqual('s390x', props['platform'])
+
+    # ---- detach ----------------------------------------------------------
+
+    def test_detach_flushes_deletes_then_removes_unit(self):
+        info = self.connector.connect_volume(self.props())
+        self.node.commands = []
+        self.connector.disconnect_volume(self.props(), info)
+        names = [(c[0], os.path.basename(c[-1])) for c in self.node.commands]
+        self.assertEqual([('blockdev', 'sda'), ('tee', 'delete'),
+                          ('tee', 'unit_remove')],
+                         [n for n in names if n[0] in ('blockdev', 'tee')])
+        self.assertClean(dedicated=('1f00',))
+        # The FCP device stays prepared for the next operation.
+        self.assertTrue(self.node.online('1f00'))
+
+    def test_failed_flush_warns_and_still_removes(self):
+        self.node.blockdev_fails = True
+        info = self.connector.connect_volume(self.props())
+        self.connector.disconnect_volume(self.props(), info)
+        self.assertClean(dedicated=('1f00',))
+
+    def test_detach_without_device_info_finds_paths_in_sysfs(self):
+        self.connector.connect_volume(self.props())
+        # A new process (after a crash) knows nothing of the attach.
+        self.mock_object(connector_mod.ZVMHostConnector, '_attached', {})
+        self.connector.disconnect_volume(self.props(), None)
+        self.assertClean(dedicated=('1f00',))
+
+    def test_detach_flushes_a_multipath_map_first(self):
+        info = self.connector.connect_volume(self.props())
+        holders = os.path.join(self.node.sys, 'block', 'sda', 'holders',
+                               'dm-0')
+        os.makedirs(holders)
+        os.makedirs(os.path.join(self.node.sys, 'block', 'dm-0', 'dm'))
+        with open(os.path.join(self.node.sys, 'block', 'dm-0', 'dm',
+                               'name'), 'w') as f:
+            f.write('36005076\n')
+        self.node.commands = []
+        self.connector.disconnect_volume(self.props(), info)
+        self.assertEqual(('multipath', '-f', '36005076'),
+                         self.node.commands[0])
+
+    # ---- rollback --------------------------------------------------------
+
+    def test_failed_dedicate_leaves_nothing(self):
+        self.xcat.fail_dedicate = True
+        self.assertRaises(xcat_exc.XCATCommandError,
+                          self.connector.connect_volume, self.props())
+        self.assertClean()
+
+    def test_device_never_online_undedicates(self):
+        self.node.refuse_online = True
+        exc = self.assertRaises(errors.DeviceWaitTimeout,
+                                self.connector.connect_volume, self.props())
+        self.assertIn('1f00 to come online', str(exc))
+        self.assertEqual('--undedicatedevice', self.xcat.calls[-1][1])
+        self.assertClean()
+
+    def test_no_visible_port_rolls_back_everything(self):
+        self.node.ports = {}
+        self.assertRaises(errors.NoUsablePath,
+                          self.connector.connect_volume, self.props())
+        self.assertClean()
+        self.assertFalse(self.node.online('1f00'))
+
+    def test_device_that_never_appears_times_out_and_rolls_back(self):
+        self.node.never_appear.add(LUN)
+        exc = self.assertRaises(errors.DeviceWaitTimeout,
+                                self.connector.connect_volume, self.props())
+        self.assertIn('to appear as a disk', str(exc))
+        self.assertEqual(5.0, self.clock.now)
+        self.assertEqual(1, len(self.node.writes('unit_remove')))
+        self.assertClean()
+
+    def test_refused_unit_add_rolls_back(self):
+        self.node.refuse_unit_add = True
+        self.assertRaises(errors.HostAttachError,
+                          self.connector.connect_volume, self.props())
+        self.assertClean()
+
+    def test_unreadable_disk_rolls_back(self):
+        self.node.unreadable = True
+        self.assertRaises(errors.HostAttachError,
+                          self.connector.connect_volume, self.props())
+        self.assertClean()
+
+    def test_rollback_keeps_a_device_another_attach_uses(self):
+        info = self.connector.connect_volume(self.props(lun=LUN2))
+        self.node.never_appear.add(LUN)
+        self.assertRaises(errors.DeviceWaitTimeout,
+                          self.connector.connect_volume, self.props())
+        self.assertEqual(['1f00'], self.node.dedicated())
+        self.assertTrue(self.node.online('1f00'))
+        self.assertEqual(1, len(self.node.units()))
+        self.connector.disconnect_volume(self.props(lun=LUN2), info)
+
+    def test_rollback_keeps_what_was_there_before(self):
+        self.node.dedicate('1f00')
+        self.node.never_appear.add(LUN)
+        self.assertRaises(errors.DeviceWaitTimeout,
+                          self.connector.connect_volume, self.props())
+        self.assertEqual([], self.xcat.calls)
+        # Online was our change: undone; the dedication was not ours.
+        self.assertClean(dedicated=('1f00',))
+        self.assertFalse(self.node.online('1f00'))
+
+    # ---- configuration ---------------------------------------------------
+
+    def test_requires_node_and_devices(self):
+        self.assertRaises(errors.HostAttachConfigError,
+                          connector_mod.ZVMHostConnector, self.xcat, '',
+                          ['1f00'])
+        self.assertRaises(errors.HostAttachConfigError,
+                          connector_mod.ZVMHostConnector, self.xcat,
+                          'cinder1', [])
+        self.assertRaises(errors.HostAttachConfigError,
+                          connector_mod.ZVMHostConnector, self.xcat,
+                          'cinder1', ['1f00', 'zz'])
+
+    def test_lun_from_target_lun_when_no_zvm_fcp_lun(self):
+        props = self.props()
+        del props['zvm_fcp_lun']
+        info = self.connector.connect_volume(props)
+        self.assertEqual(LUN, info['paths'][0].lun)
