@@ -235,6 +235,22 @@ def render_detach(distro, spec, map_name=None, offline_fcps=()):
         offline_fcps=offline))
 
 
+def render_rescan(hctls, map_name=None):
+    """Extend: rescan every SCSI path of the LUN, then resize its map."""
+    ctx = {'hctls': [validate.hctl(h) for h in hctls],
+           'map_name': validate.map_name(map_name) if map_name else ''}
+    for key, value in ctx.items():
+        _check_inert(value, key)
+    return _ENV.get_template('rescan.sh.j2').render(ctx)
+
+
+# Lists the LUNs (with their SCSI addresses) and multipath maps of a guest.
+QUERY_SCRIPT = ('#!/bin/bash\n'
+                '# nova_volumeops query: LUNs and multipath maps\n'
+                'lszfcp -D || true\n'
+                'multipath -ll || true\n')
+
+
 # -- output parsing ---------------------------------------------------------
 
 _LSZFCP_D = re.compile(

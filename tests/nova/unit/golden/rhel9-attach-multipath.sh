@@ -3,6 +3,9 @@
 # Generated from nova_volumeops/templates; do not edit in the guest.
 set -eu
 # RHEL 9: chzdev configures the device and LUN now and persistently.
+# s390utils ships an empty /etc/zfcp.conf; xCAT's --removezfcp edits it
+# with sed at detach and fails when it is missing.
+[ -e /etc/zfcp.conf ] || true > /etc/zfcp.conf
 cio_ignore -r 1f00,2f00
 chzdev zfcp-host 1f00 -e
 chzdev zfcp-host 2f00 -e

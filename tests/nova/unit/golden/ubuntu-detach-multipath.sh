@@ -2,9 +2,6 @@
 # nova_volumeops detach: FCP LUN 0x4001400500000000 at /dev/vdb (ubuntu)
 # Generated from nova_volumeops/templates; do not edit in the guest.
 set -eu
-rm -f /etc/udev/rules.d/56-zvm-volume-vdb.rules
-rm -f /dev/vdb
-udevadm control --reload
 # Flush this volume's map only; a global flush (-F) would pull every other
 # multipath volume of the guest.
 [ ! -e /dev/mapper/mpatha ] || multipath -f mpatha
@@ -15,5 +12,8 @@ chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:0x4001400500000000 -d || true
 [ ! -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
 [ ! -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6/0x4001400500000000 ]
 
+rm -f /etc/udev/rules.d/56-zvm-volume-vdb.rules
+rm -f /dev/vdb
+udevadm control --reload
 chzdev zfcp-host 1f00 -d || true
 chzdev zfcp-host 2f00 -d || true

@@ -1,0 +1,211 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""The steps of the volume flows: plans (pure) and their execution via xCAT.
+
+A step is a small JSON-able dict (it lives in the state file's journal):
+
+==============  ==================================  ===========================
+step            do                                  undo
+==============  ==================================  ===========================
+dedicate        chvm --dedicatedevice F F 0         chvm --undedicatedevice F
+pool            chhypervisor --reservezfcp ... used chvm --removezfcp ... 1
+guest           xdsh attach script (+ link script)  xdsh detach script
+notice          chvm --aemod setupDisk add + link   chvm --aemod remove x2
+guest_remove    xdsh detach script                  -
+notice_remove   chvm --aemod setupDisk remove x2    -
+pool_return     chvm --removezfcp ... 1             -
+undedicate      chvm --undedicatedevice F           -
+==============  ==================================  ===========================
+
+Every undo (and every detach step) tolerates "already undone", so running
+it again after a crash is safe.
+"""
+
+import logging
+import re
+
+from nova_volumeops import connection
+from nova_volumeops import scripts
+from zvm_xcat import exception as xexc
+
+LOG = logging.getLogger(__name__)
+
+
+class GuestScriptError(Exception):
+    """A volume script failed in the guest; carries the output tail."""
+
+
+def new_op(kind, guest, target, spec, distro, running):
+    """The journal record of one flow (everything an undo needs)."""
+    return {'kind': kind, 'running': running,
+            'guest': {'uuid': guest.uuid, 'node': guest.node,
+                      'userid': guest.userid},
+            'volume': {'volume_id': target.volume_id,
+                       'fcps': list(spec.fcps), 'wwpns': list(spec.wwpns),
+                       'lun': spec.lun, 'pool': target.pool,
+                       'size': target.size, 'mountpoint': spec.mountpoint,
+                       'distro': [distro.family, distro.version, distro.key]},
+            'steps': []}
+
+
+def attach_plan(new_fcps, running):
+    plan = [{'name': 'dedicate', 'fcp': f} for f in new_fcps]
+    plan.append({'name': 'pool'})
+    if running:
+        plan.append({'name': 'guest', 'offline': list(new_fcps)})
+    else:
+        plan.append({'name': 'notice'})
+    return plan
+
+
+def detach_plan(last_fcps, undedicate_fcps, running, map_name):
+    if running:
+        plan = [{'name': 'guest_remove', 'offline': list(last_fcps),
+                 'map': map_name}]
+    else:
+        plan = [{'name': 'notice_remove'}]
+    plan.append({'name': 'pool_return'})
+    plan += [{'name': 'undedicate', 'fcp': f} for f in undedicate_fcps]
+    return plan
+
+
+_DEDICATE = re.compile(r'^\s*DEDICATE\s+([0-9A-Fa-f]{1,4})\s+([0-9A-Fa-f]{1,4})')
+
+
+def parse_dedications(lines):
+    """lsvm directory lines -> set of dedicated virtual device numbers."""
+    out = set()
+    for line in lines:
+        m = _DEDICATE.match(line)
+        if m:
+            out.add(m.group(1).lower().zfill(4))
+    return out
+
+
+def _parts(op):
+    vol = op['volume']
+    target = connection.Target(vol['volume_id'], tuple(vol['wwpns']),
+                               vol['lun'], vol['pool'], vol['size'],
+                               tuple(vol['fcps']))
+    spec = scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
+                              vol['lun'], vol['mountpoint'])
+    return op['guest']['node'], target, spec, scripts.Distro(*vol['distro'])
+
+
+class StepRunner:
+    """Executes steps through an XCATClient; one method per request kind."""
+
+    def __init__(self, client, hv, script_timeout):
+        self.client = client
+        self.hv = hv
+        self.timeout = script_timeout
+
+    def do(self, op, step):
+        """Run a step; returns facts to journal (dict) or None."""
+        node, target, spec, distro = _parts(op)
+        name = step['name']
+        if name == 'dedicate':
+            self.client.chvm(node, *connection.dedicate_args(step['fcp']))
+        elif name == 'undedicate':
+            self.client.chvm(node, *connection.undedicate_args(step['fcp']))
+        elif name == 'pool':
+            self.client.chhypervisor(self.hv, *connection.reserve_used_args(
+                target, node, spec.fcps))
+        elif name == 'pool_return':
+            self.client.chvm(node, *connection.removezfcp_args(target, spec.fcps))
+        elif name == 'guest':
+            return self._guest_attach(node, spec, distro)
+        elif name == 'guest_remove':
+            self._guest_detach(node, spec, distro, step.get('map'),
+                               step.get('offline', ()))
+        elif name == 'notice':
+            self.client.chvm(node, *connection.aemod_volume_args(
+                'addScsiVolume', target, spec.fcps))
+            first = spec.paths[0]
+            self.client.chvm(node, *connection.aemod_create_link_args(
+                spec.mountpoint,
+                scripts.by_path(distro, first.fcp, first.wwpn, spec.lun)))
+        elif name == 'notice_remove':
+            self.client.chvm(node, *connection.aemod_remove_link_args(
+                spec.mountpoint))
+            self.client.chvm(node, *connection.aemod_volume_args(
+                'removeScsiVolume', target, spec.fcps))
+        else:
+            raise ValueError('unknown step %r' % name)
+        return None
+
+    def undo(self, op, step):
+        """Undo a (possibly half-done) step; tolerant of "not done"."""
+        name = step['name']
+        inverse = {'dedicate': dict(step, name='undedicate'),
+                   'pool': {'name': 'pool_return'},
+                   'guest': {'name': 'guest_remove', 'map': step.get('map'),
+                             'offline': step.get('offline', ())},
+                   'notice': {'name': 'notice_remove'}}.get(name)
+        if inverse is None:
+            raise ValueError('step %r has no undo' % name)
+        self.do(op, inverse)
+
+    # -- guest scripts ---------------------------------------------------------
+
+    def run_script(self, node, script):
+        """xdsh one script; its output lines, or GuestScriptError."""
+        try:
+            result = self.client.xdsh(node, script, timeout=self.timeout)
+        except xexc.XCATCommandError as e:
+            out = e.result.node_lines(node) if e.result is not None else []
+            tail = ' | '.join(out[-6:])
+            raise GuestScriptError('volume script failed in %s: %s; output: '
+                                   '%s' % (node, e, tail or '(none)')) from e
+        return result.node_lines(node)
+
+    def query_units(self, node):
+        """(units {(fcp, wwpn, lun): hctl}, multipath -ll lines): 1 xdsh."""
+        lines = self.run_script(node, scripts.QUERY_SCRIPT)
+        return scripts.parse_lszfcp_units(lines), lines
+
+    def _guest_attach(self, node, spec, distro):
+        out = self.run_script(node, scripts.render_attach(distro, spec))
+        if not spec.multipath:
+            return None
+        units = scripts.parse_lszfcp_units(out)
+        hctls = [units[(p.fcp, p.wwpn, spec.lun)] for p in spec.paths
+                 if (p.fcp, p.wwpn, spec.lun) in units]
+        found = scripts.parse_multipath_map(out, hctls)
+        if found is None:
+            raise GuestScriptError('no multipath map for LUN %s in %s after '
+                                   'configuring %d paths' % (spec.lun, node,
+                                                             len(spec.paths)))
+        map_name, wwid = found
+        self.run_script(node, scripts.render_link(distro, spec, map_name, wwid))
+        return {'map': map_name, 'wwid': wwid}
+
+    def _guest_detach(self, node, spec, distro, map_name, offline):
+        if spec.multipath and not map_name:
+            # Unknown map (crash or failure before it was recorded): look
+            # it up, so that exactly this map is flushed.
+            units, lines = self.query_units(node)
+            hctls = [units[(p.fcp, p.wwpn, spec.lun)] for p in spec.paths
+                     if (p.fcp, p.wwpn, spec.lun) in units]
+            found = scripts.parse_multipath_map(lines, hctls) if hctls else None
+            map_name = found[0] if found else None
+        self.run_script(node, scripts.render_detach(
+            distro, spec, map_name=map_name, offline_fcps=offline))
+
+    def rescan(self, node, vol):
+        units, _lines = self.query_units(node)
+        hctls = [units[(f, w, vol['lun'])] for f in vol['fcps']
+                 for w in vol['wwpns'] if (f, w, vol['lun']) in units]
+        if not hctls:
+            raise GuestScriptError('LUN %s is not configured in %s'
+                                   % (vol['lun'], node))
+        self.run_script(node, scripts.render_rescan(hctls, vol.get('map')))

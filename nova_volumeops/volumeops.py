@@ -1,0 +1,464 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Attach, detach, verify and reconcile FCP volumes of z/VM guests via xCAT.
+
+Every flow is a list of steps (steps.py), each one xCAT request or guest
+script with an idempotent undo. Before a step runs it is written to the
+per-instance journal in the state file (fcp_state), so that
+
+- a failing attach undoes the steps that ran, in reverse order, each undo
+  best-effort and logged: no dedication, pool entry or guest config stays;
+- after a crash, ``reconcile`` (nova-compute start) finds the journal and
+  undoes an interrupted attach or finishes an interrupted detach.
+
+All flows of one instance hold a per-instance lock; FCP allocation is
+serialised by the state store's lock. Inputs are validated (validate,
+connection, scripts.resolve_distro) before anything is touched.
+"""
+
+import logging
+import time
+
+from oslo_concurrency import lockutils
+
+from nova_volumeops import connection
+from nova_volumeops import fcp_alloc
+from nova_volumeops import fcp_state
+from nova_volumeops import scripts
+from nova_volumeops import steps as steps_mod
+from nova_volumeops import validate
+from zvm_xcat import exception as xexc
+from zvm_xcat import zfcp
+
+LOG = logging.getLogger(__name__)
+
+
+class VolumeOpsError(Exception):
+    """A volume operation failed (after its rollback, for attach)."""
+
+
+class VolumeNotAttached(VolumeOpsError):
+    """The volume is not recorded as attached to the instance."""
+
+
+class VolumeOps:
+    """The xCAT-backed volume logic of one nova-compute host."""
+
+    def __init__(self, client, store, hypervisor, fcp_list, host, paths=2,
+                 min_paths=1, reservation_expiry=600, script_timeout=600,
+                 clock=time.time):
+        self.client = client
+        self.store = store
+        self.hv = validate.node_name(hypervisor, 'zvm_hypervisor')
+        self.fcp_list = validate.fcp_list_option(fcp_list)
+        if not self.fcp_list:
+            raise validate.InvalidInput('fcp_list', fcp_list,
+                                        'at least one FCP device, e.g. '
+                                        '"1f00-1f0f;2f00-2f0f"')
+        self.host = host
+        self.paths = paths
+        self.min_paths = min(min_paths, paths)
+        self.expiry = reservation_expiry
+        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout)
+        self.clock = clock
+        self._devices = {}
+
+    # -- FCP devices and the connector ------------------------------------
+
+    def refresh_fcp_devices(self):
+        """Details of every FCP device xCAT knows (2 rinv requests)."""
+        devices = {}
+        for state in ('free', 'active'):
+            for dev in zfcp.list_fcp_devices(self.client, self.hv, state):
+                devices[dev.devno] = dev
+        self._devices = devices
+        return devices
+
+    def _lock(self, guest):
+        return lockutils.lock('zvm-volumeops-%s' % guest.uuid)
+
+    def get_connector(self, guest):
+        """Reserve (or reuse) the instance's FCPs; return the connector."""
+        with self._lock(guest):
+            now = self.clock()
+            with self.store.transaction() as st:
+                inst = st['instances'].get(guest.uuid)
+                if inst and inst['fcps'] and self._still_ours(st, guest, inst, now):
+                    if not inst['volumes'] and not inst['ops']:
+                        inst['reserved_until'] = now + self.expiry
+                    return connection.connector(guest, self.hv, self.host,
+                                                inst['fcps'], inst['wwpns'])
+            devices = self.refresh_fcp_devices()
+            with self.store.transaction() as st:
+                inst = st['instances'].setdefault(
+                    guest.uuid, fcp_state.new_instance(guest.node, guest.userid))
+                busy = set(fcp_state.busy_devnos(st, now, exclude=guest.uuid))
+                picked = fcp_alloc.choose(
+                    fcp_alloc.usable_candidates(self.fcp_list, devices.values(), busy),
+                    self.paths, self.min_paths,
+                    load=fcp_alloc.chpid_load(devices.values(), busy))
+                inst['fcps'] = [c.devno for c in picked]
+                inst['wwpns'] = {c.devno: c.wwpn for c in picked}
+                inst['reserved_until'] = now + self.expiry
+                LOG.info('Reserved FCP devices %s for instance %s until +%ds',
+                         inst['fcps'], guest.uuid, self.expiry)
+                return connection.connector(guest, self.hv, self.host,
+                                            inst['fcps'], inst['wwpns'])
+
+    @staticmethod
+    def _still_ours(st, guest, inst, now):
+        busy = fcp_state.busy_devnos(st, now, exclude=guest.uuid)
+        return not any(f in busy for f in inst['fcps'])
+
+    def _fcps_for_attach(self, st, guest, target, now):
+        """The FCPs this attach uses: the instance's, as cinder mapped them."""
+        inst = st['instances'].setdefault(
+            guest.uuid, fcp_state.new_instance(guest.node, guest.userid))
+        fcps = list(target.fcps) or list(inst['fcps'])
+        if not fcps:
+            raise VolumeOpsError('instance %s has no FCP devices: call '
+                                 'get_volume_connector first' % guest.uuid)
+        unknown = [f for f in fcps if f not in self.fcp_list]
+        if unknown:
+            raise VolumeOpsError('FCP devices %s of the connection are not '
+                                 'in fcp_list of this host' % unknown)
+        in_use = {f for v in inst['volumes'].values() for f in v['fcps']}
+        if in_use and set(fcps) != set(inst['fcps']):
+            raise VolumeOpsError(
+                'instance %s uses FCP devices %s; the connection was made '
+                'for %s' % (guest.uuid, inst['fcps'], fcps))
+        busy = fcp_state.busy_devnos(st, now, exclude=guest.uuid)
+        taken = [f for f in fcps if f in busy]
+        if taken:
+            raise VolumeOpsError('FCP devices %s are held by instance(s) %s'
+                                 % (taken, sorted({busy[f] for f in taken})))
+        if set(fcps) != set(inst['fcps']):
+            # Reservation expired and was re-made, or state was lost:
+            # adopt what cinder mapped the LUN for.
+            inst['fcps'] = fcps
+        for f in fcps:
+            if f not in inst['wwpns'] and f in self._devices:
+                inst['wwpns'][f] = self._devices[f].wwpn
+        inst['reserved_until'] = None
+        return fcps
+
+    # -- attach ---------------------------------------------------------------
+
+    def attach(self, guest, connection_info, mountpoint):
+        """Attach; returns 'attached' (running) or 'pending-boot' (stopped)."""
+        target = connection.parse_connection_info(connection_info)
+        mountpoint = validate.guest_mountpoint(mountpoint)
+        distro = scripts.resolve_distro(guest.os_distro, guest.os_version)
+        with self._lock(guest):
+            with self.store.transaction() as st:
+                inst = st['instances'].get(guest.uuid)
+                existing = inst and inst['volumes'].get(target.volume_id)
+                if existing:
+                    if existing['lun'] != target.lun:
+                        raise VolumeOpsError('volume %s is already attached '
+                                             'with another LUN' % target.volume_id)
+                    return existing['state']
+                for vid, vol in (inst or {}).get('volumes', {}).items():
+                    if vol['mountpoint'] == mountpoint or (
+                            vol['lun'] == target.lun and
+                            set(vol['wwpns']) == set(target.wwpns)):
+                        raise VolumeOpsError(
+                            'instance %s already has volume %s at %s (LUN %s)'
+                            % (guest.uuid, vid, vol['mountpoint'], vol['lun']))
+                fcps = self._fcps_for_attach(st, guest, target, self.clock())
+            spec = scripts.VolumeSpec(tuple(fcps), target.wwpns, target.lun,
+                                      mountpoint)
+            running = self.client.power_state(guest.node) == 'on'
+            op = steps_mod.new_op('attach', guest, target, spec, distro, running)
+            with self.store.transaction() as st:
+                inst = st['instances'][guest.uuid]
+                new = [f for f in fcps if f not in inst['dedicated']]
+                op['steps'] = steps_mod.attach_plan(new, running)
+                inst['ops'][target.volume_id] = op
+            return self._run_attach(guest, target.volume_id)
+
+    def _run_attach(self, guest, vid):
+        op = self._op(guest, vid)
+        done = []
+        try:
+            for index, step in enumerate(op['steps']):
+                self._journal(guest, vid, index, dict(step, started=True))
+                done.append(index)
+                result = self.runner.do(op, step)
+                if result:
+                    self._journal(guest, vid, index, dict(step, started=True, **result))
+                self._note_effect(guest, step, undone=False)
+        except Exception as e:
+            LOG.error('Attach of volume %s to %s failed at step %s: %s; '
+                      'rolling back', vid, guest.node,
+                      op['steps'][done[-1]]['name'] if done else '-', e)
+            self._rollback(guest, vid)
+            if isinstance(e, (VolumeOpsError, validate.InvalidInput,
+                              fcp_alloc.NoFreeFcp)):
+                raise
+            raise VolumeOpsError('attach of volume %s to %s failed: %s '
+                                 '(rolled back)' % (vid, guest.node, e)) from e
+        op = self._op(guest, vid)
+        state = fcp_state.ATTACHED if op['running'] else fcp_state.PENDING_BOOT
+        with self.store.transaction() as st:
+            inst = st['instances'][guest.uuid]
+            vol = dict(op['volume'], state=state)
+            for step in op['steps']:
+                if step['name'] == 'guest':
+                    vol['map'] = step.get('map')
+                    vol['wwid'] = step.get('wwid')
+            inst['volumes'][vid] = vol
+            del inst['ops'][vid]
+        LOG.info('Volume %s attached to %s (%s): LUN %s via %s', vid,
+                 guest.node, state, op['volume']['lun'], op['volume']['fcps'])
+        return state
+
+    def _rollback(self, guest, vid):
+        """Undo every started step of the op, in reverse; best-effort."""
+        op = self._op(guest, vid)
+        for step in reversed([s for s in op['steps'] if s.get('started')]):
+            try:
+                self.runner.undo(op, step)
+                self._note_effect(guest, step, undone=True)
+            except Exception as e:   # keep undoing the rest
+                LOG.error('Rollback of attach %s on %s: undo of %s failed: '
+                          '%s', vid, guest.node, step['name'], e)
+        with self.store.transaction() as st:
+            inst = st['instances'][guest.uuid]
+            inst['ops'].pop(vid, None)
+            if not inst['volumes'] and not inst['ops']:
+                # Keep the FCPs reserved briefly so a retry gets them again.
+                inst['reserved_until'] = self.clock() + self.expiry
+
+    # -- detach ---------------------------------------------------------------
+
+    def detach(self, guest, connection_info, mountpoint):
+        """Detach; a volume that is already gone counts as success."""
+        target = connection.parse_connection_info(connection_info)
+        mountpoint = validate.guest_mountpoint(mountpoint)
+        with self._lock(guest):
+            st = self.store.read()
+            inst = st['instances'].get(guest.uuid)
+            vol = inst and inst['volumes'].get(target.volume_id)
+            if vol is None:
+                return self._detach_unknown(guest, target, mountpoint, inst)
+            try:
+                running = self.client.power_state(guest.node) == 'on'
+            except xexc.XCATNodeNotFound:
+                LOG.warning('Guest %s is gone; forgetting its volumes',
+                            guest.node)
+                self._forget(guest)
+                return
+            distro = scripts.Distro(*vol['distro'])
+            spec = scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
+                                      vol['lun'], vol['mountpoint'])
+            target = connection.Target(target.volume_id, spec.wwpns, spec.lun,
+                                       vol['pool'], vol['size'], spec.fcps)
+            last = [f for f in spec.fcps
+                    if not fcp_state.volumes_on_fcp(inst, f, target.volume_id)]
+            op = steps_mod.new_op('detach', guest, target, spec, distro, running)
+            op['volume'] = dict(vol)
+            op['steps'] = steps_mod.detach_plan(
+                last, [f for f in last if f in inst['dedicated']], running,
+                vol.get('map'))
+            with self.store.transaction() as st:
+                st['instances'][guest.uuid]['ops'][target.volume_id] = op
+            self._run_detach(guest, target.volume_id)
+
+    def _run_detach(self, guest, vid):
+        op = self._op(guest, vid)
+        try:
+            for index, step in enumerate(op['steps']):
+                self._journal(guest, vid, index, dict(step, started=True))
+                self.runner.do(op, step)
+                self._note_effect(guest, step, undone=False)
+        except Exception as e:
+            # The volume stays recorded; a retried detach re-runs every
+            # (idempotent) step.
+            with self.store.transaction() as st:
+                st['instances'][guest.uuid]['ops'].pop(vid, None)
+            raise VolumeOpsError('detach of volume %s from %s failed: %s '
+                                 '(volume left attached; retry the detach)'
+                                 % (vid, guest.node, e)) from e
+        with self.store.transaction() as st:
+            inst = st['instances'][guest.uuid]
+            inst['ops'].pop(vid, None)
+            inst['volumes'].pop(vid, None)
+            if not inst['volumes'] and not inst['ops'] and not inst['dedicated']:
+                # The last detach releases the instance's FCPs.
+                del st['instances'][guest.uuid]
+        LOG.info('Volume %s detached from %s', vid, guest.node)
+
+    def _detach_unknown(self, guest, target, mountpoint, inst):
+        """No record of the volume: clean what may remain, never fail."""
+        LOG.warning('Volume %s is not recorded as attached to %s; cleaning '
+                    'up what may remain', target.volume_id, guest.node)
+        fcps = target.fcps or tuple((inst or {}).get('fcps', ()))
+        if not fcps:
+            return
+        try:
+            distro = scripts.resolve_distro(guest.os_distro, guest.os_version)
+            spec = scripts.VolumeSpec(fcps, target.wwpns, target.lun, mountpoint)
+            running = self.client.power_state(guest.node) == 'on'
+            op = steps_mod.new_op('detach', guest, target, spec, distro, running)
+            for step in steps_mod.detach_plan([], [], running, None):
+                try:
+                    self.runner.do(op, step)
+                except xexc.XCATError as e:
+                    LOG.warning('Cleanup step %s for unrecorded volume %s: %s',
+                                step['name'], target.volume_id, e)
+        except (xexc.XCATNodeNotFound, scripts.UnsupportedDistro) as e:
+            LOG.info('Nothing to clean for volume %s: %s', target.volume_id, e)
+
+    # -- stopped guests: confirm after boot ------------------------------------
+
+    def verify(self, guest):
+        """Confirm pending-boot volumes; returns {volume id: state}.
+
+        One xdsh (``lszfcp -D``, ``multipath -ll``): a volume whose LUN is
+        on every path becomes 'attached', otherwise 'boot-failed'.
+        """
+        with self._lock(guest):
+            inst = self.store.read()['instances'].get(guest.uuid)
+            pending = {vid: v for vid, v in (inst or {}).get('volumes', {}).items()
+                       if v['state'] in (fcp_state.PENDING_BOOT,
+                                         fcp_state.BOOT_FAILED)}
+            if not pending:
+                return {vid: v['state'] for vid, v in
+                        (inst or {}).get('volumes', {}).items()}
+            if self.client.power_state(guest.node) != 'on':
+                return {vid: v['state'] for vid, v in inst['volumes'].items()}
+            units, maps = self.runner.query_units(guest.node)
+            with self.store.transaction() as st:
+                vols = st['instances'][guest.uuid]['volumes']
+                for vid, vol in pending.items():
+                    paths = [(f, w, vol['lun']) for f in vol['fcps']
+                             for w in vol['wwpns']]
+                    missing = [p for p in paths if p not in units]
+                    if missing:
+                        vols[vid]['state'] = fcp_state.BOOT_FAILED
+                        vols[vid]['error'] = 'LUN missing on paths %s' % missing
+                        LOG.error('Volume %s of %s not configured at boot: %s',
+                                  vid, guest.node, vols[vid]['error'])
+                        continue
+                    found = scripts.parse_multipath_map(
+                        maps, [units[p] for p in paths])
+                    vols[vid].update(state=fcp_state.ATTACHED, error=None)
+                    if found:
+                        vols[vid]['map'], vols[vid]['wwid'] = found
+                return {vid: v['state'] for vid, v in vols.items()}
+
+    def volume_states(self, guest):
+        inst = self.store.read()['instances'].get(guest.uuid)
+        return {vid: v['state'] for vid, v in
+                (inst or {}).get('volumes', {}).items()}
+
+    # -- extend -----------------------------------------------------------------
+
+    def extend(self, guest, connection_info, requested_size):
+        """Make a running guest see the new size of an attached LUN."""
+        target = connection.parse_connection_info(connection_info)
+        with self._lock(guest):
+            inst = self.store.read()['instances'].get(guest.uuid)
+            vol = inst and inst['volumes'].get(target.volume_id)
+            if vol is None:
+                raise VolumeNotAttached('volume %s is not attached to %s'
+                                        % (target.volume_id, guest.node))
+            if self.client.power_state(guest.node) != 'on':
+                return None    # the guest reads the new size at boot
+            self.runner.rescan(guest.node, vol)
+            return requested_size
+
+    # -- journal and state helpers -----------------------------------------------
+
+    def _op(self, guest, vid):
+        return self.store.read()['instances'][guest.uuid]['ops'][vid]
+
+    def _journal(self, guest, vid, index, step):
+        with self.store.transaction() as st:
+            st['instances'][guest.uuid]['ops'][vid]['steps'][index] = step
+
+    def _note_effect(self, guest, step, undone):
+        """Keep the instance's dedicated list in line with xCAT."""
+        if step['name'] not in ('dedicate', 'undedicate'):
+            return
+        adds = (step['name'] == 'dedicate') != undone
+        with self.store.transaction() as st:
+            inst = st['instances'][guest.uuid]
+            if adds and step['fcp'] not in inst['dedicated']:
+                inst['dedicated'].append(step['fcp'])
+            elif not adds and step['fcp'] in inst['dedicated']:
+                inst['dedicated'].remove(step['fcp'])
+
+    def _forget(self, guest):
+        with self.store.transaction() as st:
+            st['instances'].pop(guest.uuid, None)
+
+    # -- restart ------------------------------------------------------------------
+
+    def reconcile(self):
+        """At nova-compute start: finish the journal, check dedications.
+
+        Returns a report dict (also logged) of what was changed.
+        """
+        report = {'rolled_back': [], 'completed': [], 'forgotten': [],
+                  'dedications_fixed': [], 'expired': [], 'verified': {}}
+        self.refresh_fcp_devices()
+        for uuid, inst in self.store.read()['instances'].items():
+            guest = connection.Guest(uuid, inst['node'], inst['userid'])
+            with self._lock(guest):
+                for vid, op in inst['ops'].items():
+                    if op['kind'] == 'attach':
+                        self._rollback(guest, vid)
+                        report['rolled_back'].append(vid)
+                    else:
+                        try:
+                            self._run_detach(guest, vid)
+                            report['completed'].append(vid)
+                        except VolumeOpsError as e:
+                            LOG.error('Interrupted detach of %s not '
+                                      'finished: %s', vid, e)
+                if not self._check_dedications(guest, report):
+                    continue
+            if any(v['state'] == fcp_state.PENDING_BOOT
+                   for v in inst['volumes'].values()):
+                try:
+                    report['verified'][uuid] = self.verify(guest)
+                except xexc.XCATError as e:
+                    LOG.warning('Cannot verify volumes of %s: %s', inst['node'], e)
+        with self.store.transaction() as st:
+            report['expired'] = fcp_state.drop_expired(st, self.clock())
+        LOG.info('FCP state reconciled with xCAT: %s', report)
+        return report
+
+    def _check_dedications(self, guest, report):
+        """Directory (lsvm) vs recorded dedications; False if guest gone."""
+        try:
+            lines = self.client.lsvm(guest.node).node_lines(guest.node)
+        except xexc.XCATNodeNotFound:
+            self._forget(guest)
+            report['forgotten'].append(guest.uuid)
+            LOG.warning('Guest %s (%s) no longer exists; its FCP state is '
+                        'dropped', guest.node, guest.uuid)
+            return False
+        in_directory = steps_mod.parse_dedications(lines)
+        with self.store.transaction() as st:
+            inst = st['instances'][guest.uuid]
+            for f in list(inst['dedicated']):
+                if f not in in_directory:
+                    inst['dedicated'].remove(f)
+                    report['dedications_fixed'].append((guest.uuid, f, 'gone'))
+            used = {f for v in inst['volumes'].values() for f in v['fcps']}
+            for f in sorted(used & in_directory - set(inst['dedicated'])):
+                inst['dedicated'].append(f)
+                report['dedications_fixed'].append((guest.uuid, f, 'adopted'))
+        return True
