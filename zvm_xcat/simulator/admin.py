@@ -57,7 +57,7 @@ def handle(app, method, url, body, headers):
             if guest is None:
                 return _err(404, 'no guest %s' % q['node'])
             with sim.lock:
-                return _ok(guest.to_dict())
+                return _ok(guest.view())
         if (method, route) == ('POST', 'guest_flags'):
             guest = sim.guest(payload['node'])
             if guest is None:

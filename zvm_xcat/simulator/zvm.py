@@ -46,6 +46,7 @@ class Guest:
             self.active = {v: d['raddr'] for v, d in self.directory.items()}
         self.reader = list(spec.get('reader') or [])
         self.loaddev = dict(spec.get('loaddev') or {})
+        self.boot_results = list(spec.get('boot_results') or [])
         self.linux = guestlink.make_linux(self, linux_state)
 
     @property
@@ -58,7 +59,14 @@ class Guest:
                 'reachable': self.reachable_when_on, 'power': self.power,
                 'directory': self.directory, 'active': self.active,
                 'reader': self.reader, 'loaddev': self.loaddev,
+                'boot_results': self.boot_results,
                 'linux': guestlink.linux_to_dict(self.linux)}
+
+    def view(self):
+        """Read-back for tests: to_dict() plus the Linux model's state view."""
+        data = self.to_dict()
+        data['linux_state'] = guestlink.linux_state(self.linux)
+        return data
 
     # --- host interface for the guest model (internals.rst) ---
 
@@ -144,7 +152,7 @@ class Guest:
             if self.system.active_holder(d['raddr']) is None:
                 self.active[vaddr] = d['raddr']
         reader, self.reader = self.reader, []
-        guestlink.boot(self.linux, reader)
+        self.boot_results = list(guestlink.boot(self.linux, reader))
         return 'Activating %s... Done' % self.userid
 
     def deactivate(self):
