@@ -119,6 +119,18 @@ def scsi_lun_to_fcp_lun(value):
     return ''.join('%04x' % word for word in words)
 
 
+def systemd_lun_name(lun):
+    """The LUN part of systemd path_id's by-path name (format_lun_number).
+
+    SCSI LUNs below 256 are ``lun-<n>``; any other is
+    ``lun-0x<level 1><level 2>00000000``: levels 3 and 4 are dropped.
+    """
+    value = fcp_lun_to_scsi_lun(lun)
+    if value < 256:
+        return 'lun-%d' % value
+    return 'lun-0x%04x%04x00000000' % (value & 0xffff, (value >> 16) & 0xffff)
+
+
 @dataclasses.dataclass(frozen=True)
 class Path:
     """One FC path of a LUN: Cinder-node FCP device, target port, LUN."""
@@ -179,19 +191,21 @@ class ZfcpSysfs(object):
         return os.path.join(self.port_dir(path), sysfs_lun(path.lun))
 
     def by_path_links(self, path):
-        """udev's by-path names for the path, most common first.
+        """udev's by-path names for the path, most specific first.
 
-        ``ccw-<bus id>-zfcp-0x<wwpn>:0x<lun>`` is what s390-tools' udev
-        rules create (RHEL, SLES, Ubuntu); ``ccw-<bus id>-fc-0x<wwpn>-lun-<n>``
-        is the generic udev path_id form some releases use instead.
+        ``ccw-<bus id>-zfcp-0x<wwpn>:0x<lun>`` comes from the s390-tools
+        rules of RHEL and SLES; ``ccw-<bus id>-fc-0x<wwpn>-<lun>`` is
+        systemd path_id's form (the only one on Ubuntu), whose LUN part
+        keeps only two addressing levels (see systemd_lun_name), so a disk
+        found through it is checked against its fcp_lun attribute.
         """
         base = os.path.join(self.dev_root, 'disk', 'by-path')
         bid = bus_id(path.devno)
         return [
             os.path.join(base, 'ccw-%s-zfcp-%s:%s' % (
                 bid, sysfs_wwpn(path.wwpn), sysfs_lun(path.lun))),
-            os.path.join(base, 'ccw-%s-fc-%s-lun-%d' % (
-                bid, sysfs_wwpn(path.wwpn), fcp_lun_to_scsi_lun(path.lun))),
+            os.path.join(base, 'ccw-%s-fc-%s-%s' % (
+                bid, sysfs_wwpn(path.wwpn), systemd_lun_name(path.lun))),
         ]
 
     def block_dir(self, name):
@@ -232,19 +246,31 @@ class ZfcpSysfs(object):
         return None
 
     def scsi_name(self, path):
-        """'sdX' behind the by-path link of ``path``, or None.
+        """'sdX' behind a by-path link of ``path``, or None.
 
         Only one level of the link is read: udev links point at
-        ``../../sdX``, and following further would leave /dev.
+        ``../../sdX``, and following further would leave /dev. Where the
+        disk's zfcp attributes are readable they must name this path.
         """
-        link = self.find_device_link(path)
-        if link is None:
-            return None
-        try:
-            name = os.path.basename(os.readlink(link))
-        except OSError:
-            return None
-        return name if _SD_NAME_RE.match(name) else None
+        for link in self.by_path_links(path):
+            try:
+                name = os.path.basename(os.readlink(link))
+            except OSError:
+                continue
+            if _SD_NAME_RE.match(name) and self._disk_is(name, path):
+                return name
+        return None
+
+    def _disk_is(self, sd_name, path):
+        device = os.path.join(self.block_dir(sd_name), 'device')
+        expect = {'fcp_lun': sysfs_lun(path.lun),
+                  'wwpn': sysfs_wwpn(path.wwpn),
+                  'hba_id': bus_id(path.devno)}
+        for attr, value in expect.items():
+            found = self.read_attr(os.path.join(device, attr))
+            if found is not None and found.lower() != value:
+                return False
+        return True
 
     def multipath_map(self, sd_name):
         """(dm name, map name) holding ``sd_name``, or (None, None)."""

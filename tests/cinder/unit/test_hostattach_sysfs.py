@@ -64,6 +64,16 @@ class FormatTestCase(testtools.TestCase):
         self.assertEqual(scsi, sysfs.fcp_lun_to_scsi_lun(fcp))
         self.assertEqual(fcp, sysfs.scsi_lun_to_fcp_lun(scsi))
 
+    @ddt.data(('0000000000000000', 'lun-0'),
+              ('00ff000000000000', 'lun-255'),
+              ('0100000000000000', 'lun-0x0100000000000000'),
+              ('4001400500000000', 'lun-0x4001400500000000'),
+              # systemd keeps two levels only
+              ('4001400540064007', 'lun-0x4001400500000000'))
+    @ddt.unpack
+    def test_systemd_lun_name(self, fcp, name):
+        self.assertEqual(name, sysfs.systemd_lun_name(fcp))
+
     @hypothesis.given(strategies.integers(min_value=0,
                                           max_value=(1 << 64) - 1))
     def test_scsi_lun_conversion_is_exact_for_64_bits(self, value):
@@ -107,7 +117,7 @@ class PathBuildingTestCase(testtools.TestCase):
             ['/tmp/g/dev/disk/by-path/ccw-0.0.1f00-zfcp-0x500507680b21bac6'
              ':0x4001400500000000',
              '/tmp/g/dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6'
-             '-lun-1074085889'],
+             '-lun-0x4001400500000000'],
             self.tree.by_path_links(self.path))
 
     def test_block_paths_validate_kernel_names(self):
