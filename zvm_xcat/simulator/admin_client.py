@@ -11,14 +11,15 @@ class AdminClient:
     def __init__(self, base_url, ca_file=None, token=None, timeout=30):
         self.base = base_url.rstrip('/') + '/_sim/'
         self._session = requests.Session()
-        self._session.verify = ca_file if ca_file else True
+        # Passed per request: a Session.verify is overridden by REQUESTS_CA_BUNDLE.
+        self._verify = ca_file if ca_file else True
         if token:
             self._session.headers['X-Sim-Token'] = token
         self.timeout = timeout
 
     def _call(self, method, route, params=None, json=None):
         resp = self._session.request(method, self.base + route, params=params, json=json,
-                                     timeout=self.timeout)
+                                     timeout=self.timeout, verify=self._verify)
         if resp.status_code != 200:
             raise AdminError('%s %s: %s %s' % (method, route, resp.status_code, resp.text))
         return resp.json()

@@ -18,7 +18,6 @@ class SimTestCase(testtools.TestCase):
         super().setUp()
         self.sim = self.useFixture(SimulatorFixture(topology=self.topology, tls=self.tls))
         self.http = requests.Session()
-        self.http.verify = self.sim.ca_file or True
         self.addCleanup(self.http.close)
 
     def request(self, method, path, body=None, fmt='json', **params):
@@ -29,7 +28,8 @@ class SimTestCase(testtools.TestCase):
         data = json.dumps(body) if body is not None else None
         return self.http.request(method, '%s/xcatws/%s' % (self.sim.url, path),
                                  params=query, data=data,
-                                 headers={'Content-Type': 'text/plain'}, timeout=30)
+                                 headers={'Content-Type': 'text/plain'}, timeout=30,
+                                 verify=self.sim.ca_file or True)
 
     def put(self, path, *strings, **params):
         resp = self.request('PUT', path, list(strings), **params)
