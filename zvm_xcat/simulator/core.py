@@ -3,7 +3,8 @@
 State lives in a directory:
 
 - ``sim.json``: guests (directory, active configuration, power, reader, the
-  guest model's state), FCP devices, xCAT tables, the storage LUN list;
+  guest model's state), FCP devices, xCAT tables;
+- ``luns.json``: the storage's LUN list (rewritten only when it changes);
 - ``zhcp/<zhcp>/zfcp/<pool>.conf``: pool files in xCAT's CSV format;
 - ``luns/``: sparse LUN backing files;  ``guests/<node>/``: guest roots.
 
@@ -23,6 +24,7 @@ from zvm_xcat.simulator import topology as topo
 from zvm_xcat.simulator import zvm
 
 STATE_FILE = 'sim.json'
+LUNS_FILE = 'luns.json'
 ZVM_COLUMNS = ('node', 'hcp', 'userid', 'nodetype', 'parent', 'comments', 'disable')
 TABLE_COLUMNS = {
     'zvm': ZVM_COLUMNS,
@@ -90,6 +92,7 @@ class Simulator:
             for sub in ('zhcp', 'luns', 'guests'):
                 shutil.rmtree(os.path.join(self.state_dir, sub), ignore_errors=True)
             self.tables = _tables_from(self.topology)
+            self._luns_saved = None
             self._build(None)
             for spec in self.topology['systems']:
                 files = self.pool_files[spec['hypervisor']]
@@ -107,16 +110,23 @@ class Simulator:
             saved = json.load(f)
         self.tables = saved['tables']
         self._build(saved)
-        self.luns.load(saved['luns'])
+        with open(os.path.join(self.state_dir, LUNS_FILE), encoding='utf-8') as f:
+            self.luns.load(json.load(f))
+        self._luns_saved = self.luns.version
 
     def save(self):
         with self.lock:
-            data = {'systems': [s.to_dict() for s in self.systems.values()],
-                    'tables': self.tables, 'luns': self.luns.to_dict()}
-            path = os.path.join(self.state_dir, STATE_FILE)
-            with open(path + '.tmp', 'w', encoding='utf-8') as f:
-                json.dump(data, f, indent=1, sort_keys=True)
-            os.replace(path + '.tmp', path)
+            if getattr(self, '_luns_saved', None) != self.luns.version:
+                self._write(LUNS_FILE, self.luns.to_dict())
+                self._luns_saved = self.luns.version
+            self._write(STATE_FILE, {'systems': [s.to_dict() for s in self.systems.values()],
+                                     'tables': self.tables})
+
+    def _write(self, name, data):
+        path = os.path.join(self.state_dir, name)
+        with open(path + '.tmp', 'w', encoding='utf-8') as f:
+            json.dump(data, f, sort_keys=True)
+        os.replace(path + '.tmp', path)
 
     # --- lookups ---
 

@@ -55,9 +55,14 @@ def perl_split(text, sep=','):
     return parts
 
 
+_NUM = re.compile(r'\s*(\d+)')
+_NONDIGIT = re.compile(r'\D')
+_FREE = re.compile('^free', re.I)
+
+
 def perl_num(value):
     """Numeric value of a string as Perl sees it (leading digits, else 0)."""
-    m = re.match(r'\s*(\d+)', value or '')
+    m = _NUM.match(value or '')
     return int(m.group(1)) if m else 0
 
 
@@ -67,10 +72,11 @@ def _field(info, i):
 
 def _size_mb(text):
     """Entry size in MB the way the best-fit loop converts it, or None (skipped)."""
-    if re.search('g', text, re.I):
-        return perl_num(re.sub(r'\D', '', text)) * 1024
-    if re.search('m', text, re.I):
-        return perl_num(re.sub(r'\D', '', text))
+    low = text.lower()
+    if 'g' in low:
+        return perl_num(_NONDIGIT.sub('', text)) * 1024
+    if 'm' in low:
+        return perl_num(_NONDIGIT.sub('', text))
     return None
 
 
@@ -285,15 +291,15 @@ def find_and_update(files, host, out, header, pool, criteria):
     if not use_given:
         found_mb = 0
         range_ = ''
+        want = perl_num(size)
         for line in text.split('\n'):
-            if not re.match('^free', line, re.I):
+            if not _FREE.match(line):
                 continue
             info = perl_split(line)
             mb = _size_mb(_field(info, 3))
             if mb is None:
                 continue
-            if (found_mb and mb >= perl_num(size) and mb < found_mb) or \
-                    (not found_mb and mb >= perl_num(size)):
+            if (found_mb and want <= mb < found_mb) or (not found_mb and mb >= want):
                 found_mb = mb
                 wwpn, lun, range_ = _field(info, 1), _field(info, 2), _field(info, 4)
         if not wwpn or not lun:

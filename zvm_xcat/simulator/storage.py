@@ -91,6 +91,9 @@ class LunStore:
     def __init__(self, root):
         self.path = os.path.join(root, 'luns')
         self.luns = {}          # key "<wwpn;wwpn>/<lun>" -> {'wwpns': [...], 'lun', 'size'}
+        self._index = {}        # (wwpn, lun) -> entry, for every path of every LUN
+        self._ports = set()     # every target WWPN
+        self.version = 0        # bumped on every change (persistence writes only then)
         self._lock = threading.Lock()
 
     def add(self, wwpns, lun, size_bytes=None):
@@ -102,13 +105,16 @@ class LunStore:
             key = '%s/%s' % (';'.join(wwpns), lun)
             self.luns[key] = {'wwpns': wwpns, 'lun': lun,
                               'size': size_bytes or self.DEFAULT_SIZE}
+            self._reindex(self.luns[key])
+            self.version += 1
+
+    def _reindex(self, entry):
+        for w in entry['wwpns']:
+            self._index.setdefault((w, entry['lun']), entry)
+            self._ports.add(w)
 
     def _find(self, wwpn, lun):
-        wwpn, lun = wwpn.lower(), lun.lower()
-        for entry in self.luns.values():
-            if entry['lun'] == lun and wwpn in entry['wwpns']:
-                return entry
-        return None
+        return self._index.get((wwpn.lower(), lun.lower()))
 
     def find(self, wwpn, lun):
         with self._lock:
@@ -116,7 +122,7 @@ class LunStore:
 
     def target_ports(self):
         with self._lock:
-            return sorted({w for e in self.luns.values() for w in e['wwpns']})
+            return sorted(self._ports)
 
     def wwid(self, wwpn, lun):
         """SCSI WWID (page 0x83 NAA 6 style), the same on every path of a LUN."""
@@ -147,3 +153,6 @@ class LunStore:
     def load(self, data):
         with self._lock:
             self.luns = dict(data)
+            self._index, self._ports = {}, set()
+            for entry in self.luns.values():
+                self._reindex(entry)

@@ -115,6 +115,9 @@ def normalise(raw):
                            'offline': str(d.get('status', '')).lower() == 'offline'}
         pools = {}
         for name, entries in (s.get('pools') or {}).items():
+            if isinstance(entries, dict) and 'generate' in entries:
+                from zvm_xcat.simulator import bigpool
+                entries = bigpool.expand(entries)
             pools[str(name).lower()] = [_pool_entry(e, '%s.pools.%s' % (where, name))
                                         for e in entries or []]
         guests = []

@@ -1,7 +1,9 @@
 """The zvm-xcat-sim console script: HTTPS with a generated CA, restart read-back."""
 
+import socket
 import ssl
 
+import fixtures
 import requests
 import testtools
 
@@ -12,7 +14,7 @@ from zvm_xcat.simulator.fixture import SimulatorFixture
 class TestConsoleScript(testtools.TestCase):
 
     def test_https_with_generated_ca_and_restart(self):
-        state_dir = self.useFixture(__import__('fixtures').TempDir()).path
+        state_dir = self.useFixture(fixtures.TempDir()).path
         sim = SimulatorFixture(tls=True, subprocess=True, state_dir=state_dir)
         with sim:
             self.assertTrue(sim.url.startswith('https://127.0.0.1:'))
@@ -32,7 +34,6 @@ class TestConsoleScript(testtools.TestCase):
         """The server cert names 127.0.0.1 and localhost, nothing else."""
         with SimulatorFixture(tls=True) as sim:
             ctx = ssl.create_default_context(cafile=sim.ca_file)
-            import socket
             with socket.create_connection(('127.0.0.1', sim.server.port)) as raw:
                 self.assertRaises(ssl.SSLCertVerificationError, ctx.wrap_socket, raw,
                                   server_hostname='xcat.example.com')

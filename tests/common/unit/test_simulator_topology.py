@@ -1,0 +1,56 @@
+"""Topology loading, the default topology's promises, and big generated pools."""
+
+import testtools
+
+from zvm_xcat.simulator import bigpool
+from zvm_xcat.simulator import topology
+
+
+class TestDefaultTopology(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.topo = topology.load()
+
+    def test_two_systems_with_fcps_on_two_chpids(self):
+        self.assertEqual(['zvm1', 'zvm2'], [s['hypervisor'] for s in self.topo['systems']])
+        for s in self.topo['systems']:
+            self.assertGreaterEqual(len(s['fcp_devices']), 8)
+            self.assertGreaterEqual(len({d['chpid'] for d in s['fcp_devices'].values()}), 2)
+
+    def test_pools_mixed_sizes_multipath_and_64bit_luns(self):
+        for s in self.topo['systems']:
+            self.assertEqual(2, len(s['pools']))
+            entries = [e for p in s['pools'].values() for e in p]
+            self.assertTrue(any(';' in e['wwpn'] for e in entries))
+            self.assertGreaterEqual(len({e['size'] for e in entries}), 4)
+            self.assertTrue(all(len(e['lun']) == 16 for e in entries))
+            luns = [e['lun'] for e in entries]
+            self.assertEqual(len(luns), len(set(luns)))
+
+    def test_guests(self):
+        guests = [g for s in self.topo['systems'] for g in s['guests']]
+        self.assertEqual({'rhel', 'sles', 'ubuntu'}, {g['distro'] for g in guests})
+        self.assertEqual({'on', 'off'}, {g['power'] for g in guests})
+        for s in self.topo['systems']:
+            self.assertEqual(1, sum(g['cinder_node'] for g in s['guests']))
+
+    def test_errors_name_the_item(self):
+        raw = {'systems': [{'hypervisor': 'h', 'zhcp': 'z', 'pools': {
+            'p': [{'status': 'free', 'wwpn': '5005', 'lun': '4001400500000000'}]}}]}
+        e = self.assertRaises(topology.TopologyError, topology.normalise, raw)
+        self.assertIn('systems[0].pools.p', str(e))
+
+
+class TestBigPool(testtools.TestCase):
+
+    def test_generated_entries_unique_and_cycled(self):
+        entries = bigpool.entries(70000, sizes=('1G', '2G'), wwpns=('a' * 16, 'b' * 16))
+        self.assertEqual(70000, len({e['lun'] for e in entries}))
+        self.assertEqual(('1G', 'a' * 16), (entries[0]['size'], entries[0]['wwpn']))
+        self.assertEqual(('2G', 'b' * 16), (entries[1]['size'], entries[1]['wwpn']))
+        self.assertEqual('4101000000000000', entries[0x10000]['lun'])
+
+    def test_topology_spec_expands(self):
+        topo = topology.load(bigpool.big_topology(1000))
+        self.assertEqual(1000, len(topo['systems'][0]['pools']['bulk']))
