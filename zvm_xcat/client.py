@@ -190,7 +190,7 @@ class XCATClient(object):
         if not password:
             raise exc.XCATConfigError('zvm_xcat_password', 'must be set')
         self._username = username
-        self._password = str(password)
+        self._password = redact.Secret(str(password))
         if ca_file:
             if not (os.path.isfile(ca_file) and os.access(ca_file, os.R_OK)):
                 raise exc.XCATConfigError(
@@ -268,7 +268,7 @@ class XCATClient(object):
         if idempotent is None:
             idempotent = method == 'GET'
         url = '%s/%s' % (self.server_url, path)
-        query = [('userName', self._username), ('password', self._password),
+        query = [('userName', self._username), ('password', self._password.reveal()),
                  ('format', 'json')] + list(params)
         headers = {'Accept': 'application/json'}
         data = None
@@ -327,12 +327,14 @@ class XCATClient(object):
             may_have_reached=True)
 
     def _handle(self, status, body, what):
-        text = body.decode('utf-8', 'replace')
+        # Should xCAT ever echo the password (an error quoting a command
+        # line), it must not reach results, exceptions or logs.
+        text = redact.remove_secrets(body.decode('utf-8', 'replace'))
         if status == 404 and text.lstrip().startswith('{'):
             # wrapData: JSON reply whose first info is "Could not find an
             # object".
             try:
-                result = parsers.parse_reply(text)
+                result = parsers.parse_reply(text, redact.remove_secrets)
                 message = ' '.join(result.lines()) or text
             except exc.XCATResponseError:
                 message = text
@@ -346,10 +348,10 @@ class XCATClient(object):
             if cls is exc.XCATHTTPError:
                 raise exc.XCATHTTPError(message, status=status)
             raise cls('%s (%s)' % (message, what))
-        result = parsers.parse_reply(text)
+        result = parsers.parse_reply(text, redact.remove_secrets)
         for warning in result.warnings:
             LOG.warning('xCAT %s warning (ignored): %s', what,
-                        redact.truncate(warning.strip(), 300))
+                        redact.redact(redact.truncate(warning.strip(), 300)))
         if result.errors:
             codes = [c for c in result.errorcode if c and c != '0']
             raise exc.XCATCommandError(result.errors,

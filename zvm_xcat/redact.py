@@ -54,6 +54,11 @@ _LIBRARY_LOGGERS = (
     'requests',
     'requests.packages.urllib3',
     'requests.packages.urllib3.connectionpool',
+    # Our own modules: their messages are redacted where they are built,
+    # the filter is a second line.
+    'zvm_xcat',
+    'zvm_xcat.client',
+    'zvm_xcat.zfcp',
 )
 
 
@@ -73,16 +78,24 @@ def register_secret(secret):
         _secrets = tuple(sorted(merged, key=len, reverse=True))
 
 
-def redact(text):
-    """Return ``text`` with every password masked."""
-    if text is None:
-        return text
-    text = str(text)
-    text = strutils.mask_password(text, secret=MASK)
+def remove_secrets(text):
+    """Replace every registered password in ``text`` (nothing else)."""
     for secret in _secrets:
         if secret in text:
             text = text.replace(secret, MASK)
     return text
+
+
+def redact(text):
+    """Return ``text`` with every password masked.
+
+    The registered passwords are replaced first: mask_password stops at
+    the first blank, so running it first could cut a password containing
+    one in two and leave its tail unrecognisable.
+    """
+    if text is None:
+        return text
+    return strutils.mask_password(remove_secrets(str(text)), secret=MASK)
 
 
 def truncate(text, limit=500):
@@ -91,6 +104,23 @@ def truncate(text, limit=500):
     if len(text) <= limit:
         return text
     return '%s... [%d more characters]' % (text[:limit], len(text) - limit)
+
+
+class Secret(object):
+    """Holds a secret so that no repr, str or vars() dump shows it."""
+
+    __slots__ = ('_value',)
+
+    def __init__(self, value):
+        self._value = value
+
+    def reveal(self):
+        return self._value
+
+    def __repr__(self):
+        return '<secret>'
+
+    __str__ = __repr__
 
 
 class RedactingFilter(logging.Filter):

@@ -34,10 +34,10 @@ import threading
 import time
 import urllib.parse
 
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives import serialization
+from cryptography import x509
 from cryptography.x509.oid import NameOID
 import fixtures
 
@@ -160,7 +160,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                   'query_list': urllib.parse.parse_qsl(
                       parts.query, keep_blank_values=True),
                   'body': body.decode('utf-8', 'replace'),
-                  'headers': dict(self.headers.items())}
+                  'headers': dict(self.headers.items()),
+                  'client': self.client_address}
         reply = server.next_reply(record)
         if reply.action in ('drop', 'reset'):
             if reply.action == 'reset':
@@ -198,6 +199,8 @@ class _Server(http.server.ThreadingHTTPServer):
 
     def get_request(self):
         sock, addr = super().get_request()
+        with self.owner._lock:
+            self.owner.connections += 1
         if self.ssl_context is not None:
             sock.settimeout(5)
             sock = self.ssl_context.wrap_socket(sock, server_side=True)
@@ -224,6 +227,7 @@ class LocalHTTPServer(fixtures.Fixture):
         self.cert, self.key = cert, key
         self.host, self.port = host, port
         self.requests = []
+        self.connections = 0  # accepted TCP connections (before TLS)
         self._lock = threading.Lock()
 
     def _setUp(self):
