@@ -142,20 +142,47 @@ class App:
             fault.text or 'Error: injected fault')]), ctype)
 
 
+class _Server(ThreadingHTTPServer):
+    """ThreadingHTTPServer doing TLS handshakes in the request thread.
+
+    A slow or plain-HTTP client cannot stall the accept loop.
+    """
+
+    daemon_threads = True
+    ssl_context = None
+
+    def get_request(self):
+        sock, addr = self.socket.accept()
+        if self.ssl_context is not None:
+            sock = self.ssl_context.wrap_socket(sock, server_side=True,
+                                                do_handshake_on_connect=False)
+        return sock, addr
+
+    def finish_request(self, request, client_address):
+        if self.ssl_context is not None:
+            request.settimeout(30)
+            try:
+                request.do_handshake()
+            except (OSError, ssl.SSLError):
+                return
+            request.settimeout(None)
+        super().finish_request(request, client_address)
+
+
 class SimulatorServer:
     """Owns the listening socket and its serving thread."""
 
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
                  admin_token=None):
         self.app = App(sim, admin_token)
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.app = self.app
         self.tls = bool(certfile)
         if certfile:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            ctx.minimum_version = ssl.TLSVersion.TLSv1_2
             ctx.load_cert_chain(certfile, keyfile)
-            self.httpd.socket = ctx.wrap_socket(self.httpd.socket, server_side=True)
+            self.httpd.ssl_context = ctx
         self.host = host
         self.port = self.httpd.server_address[1]
         self._thread = None

@@ -39,6 +39,16 @@ class TestConsoleScript(testtools.TestCase):
                                   server_hostname='xcat.example.com')
 
 
+class TestTlsServer(testtools.TestCase):
+
+    def test_silent_client_does_not_block_others(self):
+        """Handshakes run in request threads: an idle TCP client stalls nobody."""
+        with SimulatorFixture(tls=True) as sim:
+            with socket.create_connection(('127.0.0.1', sim.server.port)):
+                resp = requests.get(sim.xcat_url('version'), verify=sim.ca_file, timeout=5)
+            self.assertEqual(200, resp.status_code)
+
+
 class TestRestartInProcess(testtools.TestCase):
 
     def test_identical_read_back(self):
