@@ -182,9 +182,9 @@ class CoreutilsTest(testtools.TestCase):
         self.assertEqual('KERNEL=="sd*", SYMLINK+="vdc%n"\n', self.guest.run('cat /etc/r')[1])
 
     def test_sed_missing_file(self):
-        rc, _, err = self.guest.run('sed -i -e /x/d /etc/zfcp.conf')
+        rc, _, err = self.guest.run('sed -i -e /x/d /etc/none.conf')
         self.assertEqual(2, rc)
-        self.assertEqual("sed: can't read /etc/zfcp.conf: No such file or directory\n", err)
+        self.assertEqual("sed: can't read /etc/none.conf: No such file or directory\n", err)
 
     def test_test_and_bracket(self):
         run = self.guest.run

@@ -44,8 +44,12 @@ def has_sles_scripts(distro, version):
     return distro == 'sles'
 
 
-def release_files(distro, version):
-    """The release files a guest of that distro has, path -> content."""
+def base_files(distro, version):
+    """The files a fresh guest of that distro has, path -> content.
+
+    Release files (xCAT's getOsVersion reads them) and, on RHEL, the empty
+    /etc/zfcp.conf that s390utils-base installs.
+    """
     name, ident, like = _NAMES[distro]
     version = str(version)
     pretty = '%s %s' % (name, version)
@@ -53,6 +57,7 @@ def release_files(distro, version):
                   'PRETTY_NAME="%s"\n' % (name, version, ident, like, version, pretty))
     files = {'/etc/os-release': os_release, '/etc/issue': '%s \\n \\l\n\n' % pretty}
     if distro == 'rhel':
+        files['/etc/zfcp.conf'] = ''
         files['/etc/redhat-release'] = 'Red Hat Enterprise Linux release %s\n' % version
     elif distro == 'ubuntu':
         files['/etc/lsb-release'] = ('DISTRIB_ID=Ubuntu\nDISTRIB_RELEASE=%s\n'

@@ -17,6 +17,7 @@ interface for guests"). Scripts run through run(); every command behaves
 like its Linux counterpart for the zfcp cases (commands/).
 """
 
+import os
 import threading
 
 from zvm_xcat.simulator.guest import commands
@@ -46,10 +47,10 @@ class GuestLinux(vfs.VfsMixin):
         self.env = {}
         self.powered = False
         self.store = filestore.FileStore()
-        for path, content in distro_mod.release_files(distro, self.version).items():
+        for path, content in distro_mod.base_files(distro, self.version).items():
             self.store.files[path] = content
         self.kernel = kernel_mod.Kernel(host, self._kernel_event)
-        self.sysfs = sysfs_mod.Sysfs(self.kernel, self._uevent)
+        self.sysfs = sysfs_mod.Sysfs(self)
         self.udev = udev_mod.Udev(self)
         self.multipath = multipath_mod.Multipath(self)
         self.tree = None
@@ -132,7 +133,7 @@ class GuestLinux(vfs.VfsMixin):
             if k.port_visible(devno, wwpn):
                 _quiet(k.unit_add, devno, wwpn, lun)
 
-    def _uevent(self, devno, action):
+    def uevent(self, devno, action):
         """``echo add > /sys/bus/ccw/devices/0.0.<dev>/uevent``."""
         if action in ('add', 'change'):
             self._apply_persistent(persist.read_all(self.store, self.distro), only=devno)
@@ -157,6 +158,13 @@ class GuestLinux(vfs.VfsMixin):
 
     def wwid_of(self, disk):
         return self.host.lun_wwid(disk.wwpn, disk.lun)
+
+    def disk_size(self, disk):
+        """Bytes of a disk: the size of its LUN's backing file."""
+        try:
+            return os.path.getsize(self.host.lun_backing_path(disk.wwpn, disk.lun))
+        except (OSError, TypeError, ValueError):
+            return 0
 
     def block_devices(self):
         names = [d.name for d in self.kernel.sorted_disks()]

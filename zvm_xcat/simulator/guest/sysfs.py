@@ -42,9 +42,10 @@ def _const(value):
 
 
 class Sysfs:
-    def __init__(self, kernel, uevent):
-        self.k = kernel
-        self.uevent = uevent          # uevent(devno, action) from udev/persist
+    def __init__(self, guest):
+        self.guest = guest
+        self.k = guest.kernel
+        self.uevent = guest.uevent    # echo add > .../uevent (persist.py)
 
     def resolve(self, path):
         parts = [p for p in path.split('/') if p]
@@ -208,12 +209,15 @@ class Sysfs:
 
     def _disk_attrs(self, disk, rest):
         if not rest:
-            return Dir(['delete', 'fcp_lun', 'hba_id', 'wwpn', 'state'])
+            return Dir(['delete', 'rescan', 'fcp_lun', 'hba_id', 'wwpn', 'state'])
         name = rest[0]
         if len(rest) != 1:
             return None
         if name == 'delete':
             return Attr(None, lambda data: self.k.delete_disk(disk.name))
+        if name == 'rescan':
+            # the size is read from the LUN's backing file on every access
+            return Attr(None, lambda data: None)
         values = {'fcp_lun': '0x' + disk.lun, 'hba_id': formats.busid(disk.devno),
                   'wwpn': '0x' + disk.wwpn, 'state': 'running'}
         if name in values:
@@ -221,17 +225,46 @@ class Sysfs:
         return None
 
     def _block(self, parts):
+        maps = self.guest.multipath.dm_devices()
         if not parts:
-            return Dir([d.name for d in self.k.sorted_disks()])
+            return Dir([d.name for d in self.k.sorted_disks()] + list(maps))
+        if parts[0] in maps:
+            return self._dm(parts[0], maps[parts[0]], parts[1:])
         disk = self.k.disks.get(parts[0])
         if disk is None:
             return None
+        holders = [dm for dm, (_, mp) in maps.items() if disk.name in mp['paths']]
         if len(parts) == 1:
-            return Dir(['device', 'size', 'dev'])
+            return Dir(['device', 'size', 'holders'])
         if parts[1] == 'device':
             return self._disk_attrs(disk, parts[2:])
         if parts[1:] == ['size']:
-            return Attr(_const('0\n'))
+            return Attr(lambda: '%d\n' % (self.guest.disk_size(disk) // 512))
+        if parts[1] == 'holders':
+            if len(parts) == 2:
+                return Dir(holders)
+            if len(parts) == 3 and parts[2] in holders:
+                return Dir([])
+        return None
+
+    def _dm(self, dm, entry, rest):
+        name, mp = entry
+        if not rest:
+            return Dir(['dm', 'slaves', 'size'])
+        if rest == ['dm']:
+            return Dir(['name', 'uuid'])
+        if rest == ['dm', 'name']:
+            return Attr(_const(name + '\n'))
+        if rest == ['dm', 'uuid']:
+            return Attr(_const('mpath-%s\n' % mp['wwid']))
+        if rest == ['slaves']:
+            return Dir(mp['paths'])
+        if len(rest) == 2 and rest[0] == 'slaves' and rest[1] in mp['paths']:
+            return Dir([])
+        if rest == ['size']:
+            disks = [self.k.disks[p] for p in mp['paths'] if p in self.k.disks]
+            size = self.guest.disk_size(disks[0]) if disks else 0
+            return Attr(_const('%d\n' % (size // 512)))
         return None
 
     def _scsi_bus(self, parts):

@@ -81,6 +81,10 @@ def cmd_multipathd(inv):
     if words in (['reconfigure'], ['reload'], ['add', 'maps']):
         guest.multipath.reload()
         return 0, 'ok\n', ''
+    if words[:2] == ['resize', 'map'] and len(words) == 3:
+        # the size is the backing file's: nothing to recompute
+        found = words[2] in guest.multipath.maps
+        return (0, 'ok\n', '') if found else (1, 'fail\n', '')
     if words[:2] == ['show', 'maps']:
         out = ['name sysfs uuid']
         out += ['%s dm-%d %s' % (n, mp['dm'], mp['wwid'])
