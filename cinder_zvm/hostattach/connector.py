@@ -228,7 +228,7 @@ class ZVMHostConnector(object):
             'LUN 0x%s to appear as a disk (%s)'
             % (lun, ', '.join(self.sysfs.by_path_links(paths[0])[:1])))
         devices = [self.sysfs.scsi_name(p) for p in paths]
-        path = self.sysfs.find_device_link(paths[0])
+        path = self.sysfs.device_path(paths[0])
         multipath_id = None
         if self.use_multipath:
             dm_name, multipath_id = self.sysfs.multipath_map(devices[0])
@@ -309,7 +309,7 @@ class ZVMHostConnector(object):
             for wwpn in wwpns:
                 path = sysfs_mod.Path(devno, wwpn, lun)
                 if (self.sysfs.exists(self.sysfs.unit_dir(path)) or
-                        self.sysfs.find_device_link(path)):
+                        self.sysfs.scsi_name(path)):
                     found.append(path)
         return found
 
@@ -357,7 +357,7 @@ class ZVMHostConnector(object):
             self.sysfs.write(self.sysfs.unit_remove_attr(path),
                              sysfs_mod.sysfs_lun(path.lun))
         self.waiter.until(
-            lambda: not (self.sysfs.find_device_link(path) or
+            lambda: not (self.sysfs.scsi_name(path) or
                          self.sysfs.exists(self.sysfs.unit_dir(path))),
             'LUN path %s to go away' % path)
         LOG.debug('LUN path %s removed from the Cinder node', path)

@@ -17,7 +17,7 @@ attached through it. Both are checked locally (sysfs) first, so a node
 whose devices are already in place costs no xCAT call; only a missing
 device is dedicated with ``chvm <node> --dedicatedevice <dev> <dev> 0``
 (which xCAT applies to the directory and, for a running guest, to the
-active configuration).
+active configuration) and freed from the cio_ignore list.
 
 Prepared devices stay dedicated and online after a successful operation:
 they belong to the Cinder node. A failed operation undoes what it changed
@@ -29,12 +29,9 @@ from oslo_concurrency import processutils
 from oslo_log import log as logging
 
 from cinder_zvm.hostattach import sysfs as sysfs_mod
+from zvm_xcat import exception as xcat_exc
 
 LOG = logging.getLogger(__name__)
-
-# After cio_ignore -r the channel subsystem re-evaluates the device
-# asynchronously; a device that is really dedicated shows up quickly.
-CIO_UNIGNORE_WAIT = 3
 
 
 class CinderNodeFcp(object):
@@ -64,21 +61,15 @@ class CinderNodeFcp(object):
         """
         devno = sysfs_mod.normalize_devno(devno)
         ccw_dir = self._sysfs.ccw_device_dir(devno)
-        if not self._sysfs.exists(ccw_dir) and self._unignore(devno):
-            self._waiter.until(lambda: self._sysfs.exists(ccw_dir),
-                               'FCP device %s to appear' % devno,
-                               timeout=min(CIO_UNIGNORE_WAIT,
-                                           self._waiter.timeout),
-                               raise_on_timeout=False)
         if not self._sysfs.exists(ccw_dir):
-            LOG.info('Dedicating FCP device %(dev)s to the Cinder node '
-                     '%(node)s', {'dev': devno, 'node': self._node})
-            self._client.chvm(self._node, '--dedicatedevice', devno, devno,
-                              '0')
-            undo.push('undedicate FCP %s' % devno, self._undedicate, devno)
+            if self._dedicate(devno):
+                undo.push('undedicate FCP %s' % devno, self._undedicate,
+                          devno)
+            # Linux on z/VM usually boots with cio_ignore=all: a newly
+            # dedicated device stays invisible until it is freed.
             self._unignore(devno)
             self._waiter.until(lambda: self._sysfs.exists(ccw_dir),
-                               'FCP device %s to appear after dedicate'
+                               'FCP device %s to appear on the Cinder node'
                                % devno)
         if not self._sysfs.is_online(devno):
             LOG.info('Setting FCP device %s of the Cinder node online',
@@ -91,20 +82,46 @@ class CinderNodeFcp(object):
                              self._sysfs.zfcp_device_dir(devno))),
                 'FCP device %s to come online' % devno)
 
-    def _unignore(self, devno):
-        """cio_ignore -r: a dedicated device may be on the ignore list.
-
-        Returns False when the tool is missing or refuses (the device is
-        then simply not ignored, or not there).
-        """
+    def _dedicate(self, devno):
+        """chvm --dedicatedevice; False if it was already dedicated."""
+        LOG.info('Dedicating FCP device %(dev)s to the Cinder node %(node)s',
+                 {'dev': devno, 'node': self._node})
         try:
-            self._execute('cio_ignore', '-r', sysfs_mod.bus_id(devno),
-                          run_as_root=True, root_helper=self._root_helper)
-            return True
+            self._client.chvm(self._node, '--dedicatedevice', devno, devno,
+                              '0')
+        except xcat_exc.XCATCommandError as exc:
+            # "Image device already defined" (directory) or "... already
+            # in use" (active): dedicated before, but not visible here.
+            if any('already' in e for e in exc.errors):
+                LOG.info('FCP device %(dev)s is already dedicated to '
+                         '%(node)s: %(exc)s', {'dev': devno,
+                                               'node': self._node,
+                                               'exc': exc})
+                return False
+            raise
+        return True
+
+    def _unignore(self, devno):
+        """Free the device from the cio_ignore list.
+
+        With s390-tools' cio_ignore on this host when it is installed,
+        else inside the node through xCAT (xdsh), which is how xCAT's own
+        --addzfcp does it. A failure is only logged: the wait that follows
+        reports a device that stays invisible.
+        """
+        bid = sysfs_mod.bus_id(devno)
+        try:
+            self._execute('cio_ignore', '-r', bid, run_as_root=True,
+                          root_helper=self._root_helper)
+            return
         except (processutils.ProcessExecutionError, OSError) as exc:
-            LOG.debug('cio_ignore -r %(dev)s: %(err)s',
-                      {'dev': devno, 'err': exc})
-            return False
+            LOG.debug('local cio_ignore -r %(dev)s: %(err)s',
+                      {'dev': bid, 'err': exc})
+        try:
+            self._client.xdsh(self._node, 'cio_ignore -r %s' % bid)
+        except xcat_exc.XCATError as exc:
+            LOG.warning('cio_ignore -r %(dev)s through xCAT failed: '
+                        '%(err)s', {'dev': bid, 'err': exc})
 
     def busy(self, devno):
         return bool(self._in_use(devno) or self._sysfs.units(devno))

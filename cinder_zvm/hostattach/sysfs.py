@@ -238,39 +238,64 @@ class ZfcpSysfs(object):
     def is_online(self, devno):
         return self.read_attr(self.online_attr(devno)) == '1'
 
-    def find_device_link(self, path):
-        """The first by-path link of ``path`` that exists, or None."""
-        for link in self.by_path_links(path):
-            if os.path.lexists(link):
-                return link
-        return None
-
     def scsi_name(self, path):
-        """'sdX' behind a by-path link of ``path``, or None.
+        """'sdX' of the disk of ``path``, or None while there is none.
 
-        Only one level of the link is read: udev links point at
-        ``../../sdX``, and following further would leave /dev. Where the
-        disk's zfcp attributes are readable they must name this path.
+        The kernel's own record decides: the disk whose zfcp attributes
+        (hba_id, wwpn, fcp_lun) are this path, compared on all 64 bits.
+        udev's by-path names cannot be trusted alone: systemd's ``-fc-``
+        form drops LUN levels 3 and 4, so two LUNs can share a name. Only
+        where the attributes cannot be read (not zfcp) is a by-path link
+        taken, reading one level of it (``../../sdX``).
         """
+        found = self._scsi_name_from_attrs(path)
+        if found is not None:
+            return found or None
         for link in self.by_path_links(path):
             try:
                 name = os.path.basename(os.readlink(link))
             except OSError:
                 continue
-            if _SD_NAME_RE.match(name) and self._disk_is(name, path):
+            if _SD_NAME_RE.match(name):
                 return name
         return None
 
-    def _disk_is(self, sd_name, path):
-        device = os.path.join(self.block_dir(sd_name), 'device')
-        expect = {'fcp_lun': sysfs_lun(path.lun),
-                  'wwpn': sysfs_wwpn(path.wwpn),
-                  'hba_id': bus_id(path.devno)}
-        for attr, value in expect.items():
-            found = self.read_attr(os.path.join(device, attr))
-            if found is not None and found.lower() != value:
-                return False
-        return True
+    def _scsi_name_from_attrs(self, path):
+        """sdX, '' if the attributes exist but no disk matches, or None."""
+        top = os.path.join(self.sysfs_root, 'block')
+        try:
+            names = sorted(n for n in os.listdir(top) if _SD_NAME_RE.match(n))
+        except OSError:
+            return None
+        want = (bus_id(path.devno), sysfs_wwpn(path.wwpn),
+                sysfs_lun(path.lun))
+        readable = False
+        for name in names:
+            device = os.path.join(top, name, 'device')
+            got = tuple((self.read_attr(os.path.join(device, attr)) or
+                         '').lower()
+                        for attr in ('hba_id', 'wwpn', 'fcp_lun'))
+            if any(got):
+                readable = True
+            if got == want:
+                return name
+        return '' if readable or not names else None
+
+    def device_path(self, path):
+        """The node to open for ``path``, None while there is no disk.
+
+        Its by-path link when that leads to the right disk, else /dev/sdX.
+        """
+        name = self.scsi_name(path)
+        if name is None:
+            return None
+        for link in self.by_path_links(path):
+            try:
+                if os.path.basename(os.readlink(link)) == name:
+                    return link
+            except OSError:
+                continue
+        return self.dev_node(name)
 
     def multipath_map(self, sd_name):
         """(dm name, map name) holding ``sd_name``, or (None, None)."""

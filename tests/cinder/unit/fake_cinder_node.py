@@ -31,11 +31,20 @@ class FakeXCAT(object):
         self.node = node
         self.calls = []
         self.fail_dedicate = False
+        self.already_dedicated = False
         self.fail_undedicate = False
+
+    def xdsh(self, node, command, **kwargs):
+        self.calls.append((node, 'xdsh', command))
 
     def chvm(self, node, *args, **kwargs):
         self.calls.append((node,) + args)
         if args[0] == '--dedicatedevice':
+            if self.already_dedicated:
+                self.node.dedicate(args[1])
+                raise xcat_exc.XCATCommandError(
+                    ["(Error) Dedicating device 1F00 to CINDER1's directory "
+                     "entry... Failed\n Image device already defined"])
             if self.fail_dedicate:
                 raise xcat_exc.XCATCommandError(
                     ['(Error) Image_Device_Dedicate_DM failed'])
@@ -72,6 +81,7 @@ class FakeCinderNode(object):
         self.unreadable = False
         self.blockdev_fails = False
         self.cio_ignore_installed = False
+        self.disk_attrs = True      # sdX/device/{hba_id,wwpn,fcp_lun}
         self._next_sd = 0
         for path in (self.sys, os.path.join(self.dev, 'disk', 'by-path')):
             os.makedirs(path, exist_ok=True)
@@ -214,6 +224,10 @@ class FakeCinderNode(object):
         block = os.path.join(self.sys, 'block', sd)
         os.makedirs(os.path.join(block, 'device'), exist_ok=True)
         self._write(os.path.join(block, 'device', 'delete'), '')
+        if self.disk_attrs:
+            for attr, text in (('hba_id', '0.0.' + devno),
+                               ('wwpn', '0x' + wwpn), ('fcp_lun', value)):
+                self._write(os.path.join(block, 'device', attr), text + '\n')
         size = os.path.getsize(self.luns[(wwpn, lun)])
         self._write(os.path.join(block, 'size'), '%d\n' % (size // 512))
         os.symlink(self.luns[(wwpn, lun)], os.path.join(self.dev, sd))

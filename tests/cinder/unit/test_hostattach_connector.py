@@ -85,8 +85,11 @@ class ConnectorTestCase(test.TestCase):
 
     def test_attach_dedicates_onlines_and_adds_the_full_lun(self):
         info = self.connector.connect_volume(self.props())
+        # cio_ignore is not installed on the fake node: freed through xCAT.
         self.assertEqual([('cinder1', '--dedicatedevice', '1f00', '1f00',
-                           '0')], self.xcat.calls)
+                           '0'),
+                          ('cinder1', 'xdsh', 'cio_ignore -r 0.0.1f00')],
+                         self.xcat.calls)
         self.assertTrue(self.node.online('1f00'))
         self.assertEqual([('0.0.1f00', '0x' + W1, '0x' + LUN)],
                          self.node.units())
@@ -208,6 +211,23 @@ class ConnectorTestCase(test.TestCase):
 
     # ---- rollback --------------------------------------------------------
 
+    def test_local_cio_ignore_saves_the_xdsh(self):
+        self.node.cio_ignore_installed = True
+        self.connector.connect_volume(self.props())
+        self.assertEqual(['--dedicatedevice'],
+                         [c[1] for c in self.xcat.calls])
+        self.assertIn(('cio_ignore', '-r', '0.0.1f00'), self.node.commands)
+
+    def test_already_dedicated_device_is_used_and_not_undone(self):
+        self.xcat.already_dedicated = True
+        self.node.never_appear.add(LUN)
+        self.assertRaises(errors.DeviceWaitTimeout,
+                          self.connector.connect_volume, self.props())
+        # Not ours to undedicate: only the online state is rolled back.
+        self.assertNotIn('--undedicatedevice',
+                         [c[1] for c in self.xcat.calls])
+        self.assertClean(dedicated=('1f00',))
+
     def test_failed_dedicate_leaves_nothing(self):
         self.xcat.fail_dedicate = True
         self.assertRaises(xcat_exc.XCATCommandError,
@@ -282,6 +302,28 @@ class ConnectorTestCase(test.TestCase):
         self.assertRaises(errors.HostAttachConfigError,
                           connector_mod.ZVMHostConnector, self.xcat,
                           'cinder1', ['1f00', 'zz'])
+
+    def test_disk_found_by_by_path_link_without_zfcp_attributes(self):
+        self.node.disk_attrs = False
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual(['sda'], info['devices'])
+        self.connector.disconnect_volume(self.props(), info)
+        self.assertClean(dedicated=('1f00',))
+
+    def test_disk_is_matched_on_all_64_bits_of_the_lun(self):
+        # Both LUNs have the same systemd by-path name (levels 3 and 4
+        # dropped); the kernel's fcp_lun tells them apart.
+        self.node.add_lun(W1, '4001400540064007', 3 << 20)
+        first = self.connector.connect_volume(self.props())
+        second = self.connector.connect_volume(
+            self.props(lun='4001400540064007'))
+        self.assertEqual(['sda'], first['devices'])
+        self.assertEqual(['sdb'], second['devices'])
+        self.assertEqual(self.node.luns[(W1, '4001400540064007')],
+                         os.path.realpath(second['path']))
+        self.connector.disconnect_volume(self.props(), first)
+        self.assertEqual([('0.0.1f00', '0x' + W1, '0x4001400540064007')],
+                         self.node.units())
 
     def test_lun_from_target_lun_when_no_zvm_fcp_lun(self):
         props = self.props()
