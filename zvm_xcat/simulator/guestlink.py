@@ -131,5 +131,8 @@ def shutdown(linux):
 
 
 def run(linux, command):
-    """(rc, stdout, stderr) of a command in the guest."""
-    return linux.run(command)
+    """(rc, stdout, stderr) of a command in the guest; 255 like ssh when it is down."""
+    try:
+        return linux.run(command)
+    except RuntimeError as e:     # powered off meanwhile (the model refuses to run)
+        return 255, '', 'ssh: %s\n' % e

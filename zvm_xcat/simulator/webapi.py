@@ -217,6 +217,9 @@ def run_command(sim, command, node, args, extra):
         names = sorted(r['node'] for r in sim.tables.get('zvm', []))
         return [reply.println('%s  (node)' % n) for n in names]
     xcatd.check_nodes(sim, node)
+    if sim.find_node(node) is None:
+        # Known to the tables only (added with tabch): no z/VM object behind it.
+        return [reply.println('%s: (Error) Missing node HCP' % node)]
     if command == 'xdsh':
         return xcatd.xdsh(sim, node, extra['elements'])
     if command == 'lsdef':

@@ -17,9 +17,6 @@ Each handler returns the list of response messages the plugin would send
   tables (``data`` messages: one value, or ``tab.col: value`` lines).
 """
 
-import csv
-import io
-
 from zvm_xcat.simulator import chvm
 from zvm_xcat.simulator.core import TABLE_COLUMNS
 from zvm_xcat.simulator import guestlink
@@ -44,8 +41,8 @@ def check_nodes(sim, noderange):
         raise Refused('Invalid nodes and/or groups in noderange: %s' % (noderange or ''))
 
 
-def _lines(messages_text):
-    return [reply.println(t) for t in messages_text]
+def _lines(texts):
+    return [reply.println(t) for t in texts]
 
 
 # --- rinv / lsvm ---------------------------------------------------------------
@@ -202,9 +199,10 @@ def xdsh(sim, node, elements):
         return [reply.error('%s: ssh: connect to host %s port 22: No route to host'
                             % (node, node)),
                 reply.error('Error: %s remote Command return code = 255.' % node)]
-    with sim.lock:
-        rc, out, err = guestlink.run(guest.linux, command)
-        sim.save()
+    # The guest model has its own lock; holding the model lock here would let a
+    # slow command (sleep) stall every chvm.
+    rc, out, err = guestlink.run(guest.linux, command)
+    sim.save()
     msgs = []
     text = out + err
     if text:
@@ -234,10 +232,8 @@ def tabdump(sim, name):
     cols = TABLE_COLUMNS[name]
     out = ['#' + ','.join(cols)]
     for row in rows:
-        buf = io.StringIO()
         fields = [row.get(c) for c in cols]
-        buf.write(','.join('"%s"' % f.replace('"', '""') if f else '' for f in fields))
-        out.append(buf.getvalue())
+        out.append(','.join('"%s"' % f.replace('"', '""') if f else '' for f in fields))
     return [reply.data(ln) for ln in out]
 
 
@@ -283,10 +279,6 @@ def tabch(sim, args):
             row[col] = val
         sim.save()
         return []
-
-
-def parse_csv_line(line):
-    return next(csv.reader([line]))
 
 
 def dispatch(sim, command, noderange, args):

@@ -21,6 +21,8 @@ class TestTables(simbase.SimTestCase):
         rows = [d for m in self.get('tables/zvm') for d in m.get('data', [])]
         self.assertEqual('#node,hcp,userid,nodetype,parent,comments,disable', rows[0])
         self.assertIn('"vmx","zhcp1","VMX",,,,', rows)
+        data = self.chvm('vmx', '--dedicatedevice 1f03 1f03 0')
+        self.assertEqual(['vmx: (Error) Missing node HCP'], self.errors(data))
 
     def test_nodestat(self):
         data = self.get('nodes/vm1/status')
