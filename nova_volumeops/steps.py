@@ -36,6 +36,7 @@ import re
 from nova_volumeops import connection
 from nova_volumeops import scripts
 from zvm_xcat import exception as xexc
+from zvm_xcat import zfcp
 
 LOG = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ class StepRunner:
             self.client.chhypervisor(self.hv, *connection.reserve_used_args(
                 target, node, spec.fcps))
         elif name == 'pool_return':
-            self.client.chvm(node, *connection.removezfcp_args(target, spec.fcps))
+            self._pool_return(node, target, spec)
         elif name == 'guest':
             return self._guest_attach(node, spec, distro)
         elif name == 'guest_remove':
@@ -154,6 +155,33 @@ class StepRunner:
         if inverse is None:
             raise ValueError('step %r has no undo' % name)
         self.do(op, inverse)
+
+    def _pool_return(self, node, target, spec):
+        """chvm --removezfcp ... 1, tolerant of xCAT's own guest cleanup.
+
+        zvm.pm updates the pool file first and then, for a running guest,
+        repeats the in-guest removal with fixed file names (sed on
+        /etc/zfcp.conf or 51-zfcp-*.rules), which fails when the distro
+        keeps its config elsewhere. Our script already removed it, so an
+        error is accepted when the pool shows the entry returned.
+        """
+        try:
+            self.client.chvm(node, *connection.removezfcp_args(target, spec.fcps))
+        except xexc.XCATCommandError as e:
+            entry = self._pool_entry(target)
+            if entry is not None and entry.status == 'used' and \
+                    entry.owner == node:
+                raise
+            LOG.warning('--removezfcp for LUN %s on %s reported %s; the pool '
+                        'entry is returned (%s), continuing', target.lun,
+                        node, e, entry.status if entry else 'not in pool')
+
+    def _pool_entry(self, target):
+        for entry in zfcp.list_pool(self.client, self.hv, target.pool):
+            if entry.lun == target.lun and \
+                    set(entry.wwpns) == set(target.wwpns):
+                return entry
+        return None
 
     # -- guest scripts ---------------------------------------------------------
 
