@@ -78,10 +78,11 @@ class App:
         parts = [p for p in url.path.split('/')[2:]]
         while parts and parts[-1] == '':
             parts.pop()
-        call = {'method': method, 'path': url.path[len('/xcatws'):], 'resource':
-                parts[0] if parts else '', 'node': parts[1] if len(parts) > 1 else None,
-                'sub': parts[2] if len(parts) > 2 else None, 'option': None, 'args': [],
-                'status': None, 'time': started}
+        resource = parts[0] if parts else ''
+        node = parts[1] if len(parts) > 1 and resource not in ('tables', 'version') else None
+        call = {'method': method, 'path': url.path[len('/xcatws'):], 'resource': resource,
+                'node': node, 'sub': parts[2] if len(parts) > 2 else None, 'option': None,
+                'args': [], 'status': None, 'time': started}
         fmt = (query.get('format') or ['html'])[0]
         ctype = _TYPES.get(fmt, 'text/html')
         resp = self._pipeline(method, parts, query, body, call, fmt, ctype)
