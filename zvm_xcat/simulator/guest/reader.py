@@ -286,8 +286,9 @@ class SetupDisk:
             return
         node = re.sub(r'^/dev/', '', tgt)
         config = '/etc/udev/rules.d/56-zfcp.rules'
-        self.sh("sed -i -e '/SYMLINK+=\"%s%%n\"/d' %s" % (node, config))
-        self.sh("sed -i -e '/SYMLINK+=\"%s\"/d' %s" % (node, config))
+        q = shlex.quote
+        self.sh('sed -i -e %s %s' % (q('/SYMLINK+="%s%%n"/d' % node), config))
+        self.sh('sed -i -e %s %s' % (q('/SYMLINK+="%s"/d' % node), config))
         self.sh('udevadm control --reload')
         self.sh("udevadm trigger --sysname-match='sd*'")
         self.sh("udevadm trigger --sysname-match='dm-*'")
