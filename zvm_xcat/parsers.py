@@ -90,11 +90,12 @@ class XCATResult:
     def node_lines(self, node):
         """Lines printed for ``node``, with the ``node: `` prefix removed."""
         prefix = node + ': '
+        size = len(prefix)
         out = []
         for text in self.info + self.data:
-            for line in text.split('\n'):
-                if line.startswith(prefix) and line[len(prefix):].strip():
-                    out.append(line[len(prefix):])
+            out.extend([rest for line in text.split('\n')
+                        if line.startswith(prefix) and
+                        (rest := line[size:]).strip()])
         for entry in self.nodes:
             if entry.name == node:
                 for text in entry.data:

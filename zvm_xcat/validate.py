@@ -47,6 +47,16 @@ _RANGE = re.compile(r'[0-9a-f]{1,4}-[0-9a-f]{1,4}(?:;[0-9a-f]{1,4}-[0-9a-f]{1,4}
 POOL_STATUSES = ('free', 'used', 'reserved')
 
 
+def _sequence(values, name):
+    """A ';'-joined string or a list/tuple -> list of items."""
+    if isinstance(values, str):
+        return values.split(';')
+    if isinstance(values, (list, tuple)):
+        return list(values)
+    raise XCATInvalidArgument(name, 'expected a string or a list, got %s'
+                              % type(values).__name__)
+
+
 def _text(value, name):
     if not isinstance(value, str):
         raise XCATInvalidArgument(name, 'expected a string, got %s'
@@ -117,8 +127,7 @@ def fcp_device(value, name='fcp'):
 
 def fcp_devices(values, name='fcps'):
     """A list of FCP device numbers, or one ``;``-joined string."""
-    if isinstance(values, str):
-        values = values.split(';')
+    values = _sequence(values, name)
     result = tuple(fcp_device(v, '%s[%d]' % (name, i))
                    for i, v in enumerate(values))
     if not result:
@@ -142,8 +151,7 @@ def wwpns(values, name='wwpns'):
     Duplicates are refused: xCAT matches pool rows by substring, and a
     repeated WWPN would be a second path that is not there.
     """
-    if isinstance(values, str):
-        values = values.split(';')
+    values = _sequence(values, name)
     result = tuple(wwpn(v, '%s[%d]' % (name, i)) for i, v in enumerate(values))
     if not result:
         raise XCATInvalidArgument(name, 'needs at least one WWPN')

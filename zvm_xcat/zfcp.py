@@ -123,6 +123,8 @@ def build_remove_from_pool(pool, wwpns, luns):
     """Arguments of ``chhypervisor --removezfcpfrompool`` (LUN first)."""
     if isinstance(luns, str):
         luns = luns.split(',')
+    if not isinstance(luns, (list, tuple)):
+        raise XCATInvalidArgument('luns', 'expected a list or a "," string')
     luns = [validate.lun(v, 'luns[%d]' % i) for i, v in enumerate(luns)]
     if not luns:
         raise XCATInvalidArgument('luns', 'needs at least one LUN')

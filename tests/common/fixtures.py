@@ -193,6 +193,8 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, owner, address, ssl_context=None):
+        if ':' in address[0]:
+            self.address_family = socket.AF_INET6
         self.owner = owner
         self.ssl_context = ssl_context
         super().__init__(address, _Handler)
@@ -247,7 +249,8 @@ class LocalHTTPServer(fixtures.Fixture):
     @property
     def url(self):
         scheme = 'https' if self.cert else 'http'
-        return '%s://%s:%d/xcatws' % (scheme, self.host, self.port)
+        host = '[%s]' % self.host if ':' in self.host else self.host
+        return '%s://%s:%d/xcatws' % (scheme, host, self.port)
 
     def next_reply(self, record):
         with self._lock:

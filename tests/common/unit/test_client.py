@@ -13,6 +13,8 @@
 (zvmxcatws.cgi) and the mapping of every kind of answer to an exception."""
 
 import json
+import logging
+import socket
 
 import ddt
 import testtools
@@ -280,3 +282,46 @@ class TestErrorMapping(ClientTestCase):
         self.assertEqual('%s' % self.srv.url, c.server_url)
         self.assertIn(self.srv.url, repr(c))
         self.assertIn("username='admin'", repr(c))
+
+
+class TestTransportOptions(ClientTestCase):
+
+    def test_plain_http_logs_a_warning(self):
+        logs = self.useFixture(tfx.CaptureAllLogging())
+        self.server()
+        warnings = [r for r in logs.records
+                    if r.levelname == 'WARNING' and 'plain HTTP' in r.getMessage()]
+        self.assertEqual(1, len(warnings))
+        self.assertIn(self.srv.url, warnings[0].getMessage())
+
+    def test_https_does_not_warn(self):
+        logs = self.useFixture(tfx.CaptureAllLogging())
+        client.XCATClient('xcat.example.com', 'admin', PASSWORD)
+        self.assertEqual([], [r for r in logs.records
+                              if r.levelno >= logging.WARNING])
+
+    def test_ipv6_loopback(self):
+        probe = socket.socket(socket.AF_INET6)
+        try:
+            probe.bind(('::1', 0))
+        except OSError:
+            self.skipTest('no IPv6 loopback')
+        finally:
+            probe.close()
+        self.srv = self.useFixture(tfx.LocalHTTPServer(
+            [tfx.xcat_reply({'info': ['vm1: on\n']})], host='::1'))
+        c = client.XCATClient('http://[::1]:%d' % self.srv.port, 'admin',
+                              PASSWORD)
+        self.addCleanup(c.close)
+        self.assertEqual('http://[::1]:%d/xcatws' % self.srv.port, c.server_url)
+        self.assertEqual('on', c.power_state('vm1'))
+
+    def test_timeouts_passed_to_requests(self):
+        # A slow answer within the read timeout is fine...
+        c = self.server(tfx.Reply(action='delay', delay=0.3,
+                                  body={'data': [{'info': ['vm1: on']}]}))
+        self.assertEqual('on', c.power_state('vm1'))
+        # ...and the configured timeouts are what requests gets.
+        c2 = client.XCATClient('xcat', 'admin', PASSWORD, connect_timeout=7,
+                               read_timeout=99)
+        self.assertEqual((7.0, 99.0), c2._timeout)

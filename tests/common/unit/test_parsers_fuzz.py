@@ -28,9 +28,13 @@ from hypothesis import settings
 from hypothesis import strategies as st
 import testtools
 
+from zvm_xcat import address
+from zvm_xcat.exception import XCATConfigError
+from zvm_xcat.exception import XCATInvalidArgument
 from zvm_xcat.exception import XCATParseError
 from zvm_xcat.exception import XCATResponseError
 from zvm_xcat import parsers
+from zvm_xcat import validate
 
 FUZZ = settings(max_examples=300, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow])
@@ -154,3 +158,38 @@ class TestParsersNeverCrash(testtools.TestCase):
         result.lines()
         result.node_lines('zvm1')
         self.assertTrue(all(isinstance(e, str) for e in result.errors))
+
+
+class TestPureInputsNeverCrash(testtools.TestCase):
+    """The option parser and validators: a value or their own error."""
+
+    @FUZZ
+    @given(st.one_of(
+        st.text(max_size=60),
+        st.builds(lambda s, h, p, path: s + h + p + path,
+                  st.sampled_from(['', 'http://', 'https://', 'ftp://']),
+                  st.sampled_from(['xcat', '[fd00::1]', 'fd00::1', '10.0.0.1',
+                                   '', 'a@b', '[x]']),
+                  st.sampled_from(['', ':443', ':0', ':x', ':99999']),
+                  st.sampled_from(['', '/', '/xcatws', '?a', '#f']))))
+    def test_parse_server(self, value):
+        try:
+            addr = address.parse_server(value)
+        except XCATConfigError:
+            return
+        self.assertIn(addr.scheme, ('http', 'https'))
+        self.assertTrue(0 < addr.port < 65536)
+
+    @FUZZ
+    @given(st.one_of(st.text(max_size=40), st.none(), st.integers()))
+    def test_validators(self, value):
+        for check in (validate.wire_arg, validate.node_name, validate.pool_name,
+                      validate.fcp_device, validate.fcp_devices, validate.wwpn,
+                      validate.wwpns, validate.lun, validate.size,
+                      validate.size_to_bytes, validate.pool_status,
+                      validate.fcp_range, validate.chpid,
+                      validate.request_id):
+            try:
+                check(value)
+            except XCATInvalidArgument:
+                pass
