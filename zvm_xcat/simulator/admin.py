@@ -69,9 +69,7 @@ def handle(app, method, url, body, headers):
             return _ok(guest.to_dict())
         if (method, route) == ('POST', 'reset'):
             sim.reset()
-            controls.clear_faults()
-            controls.clear_calls()
-            controls.latency.clear()
+            controls.reset()
             sim.unlocked = False
             return _ok({'reset': True})
         if route == 'faults':
@@ -83,7 +81,7 @@ def handle(app, method, url, body, headers):
             return _ok([f.to_dict() for f in controls.faults])
         if (method, route) == ('POST', 'latency'):
             controls.set_latency(payload['option'], payload.get('seconds', 0))
-            return _ok(controls.latency)
+            return _ok({'option': payload['option'], 'seconds': payload.get('seconds', 0)})
         if route == 'calls':
             if method == 'DELETE':
                 controls.clear_calls()

@@ -54,6 +54,10 @@ class Controls:
         self.latency = {}
         self.calls = []
 
+    def reset(self):
+        with self._lock:
+            self.faults, self.latency, self.calls = [], {}, []
+
     def add_fault(self, **kwargs):
         fault = Fault(**kwargs)
         with self._lock:

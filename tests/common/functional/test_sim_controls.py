@@ -106,3 +106,14 @@ class TestConcurrency(simbase.SimTestCase):
         for t in threads:
             t.join()
         self.assertLess(time.time() - start, 1.5)
+
+
+class TestAdminToken(simbase.SimTestCase):
+
+    def test_token_required_when_configured(self):
+        from zvm_xcat.simulator import admin_client
+        self.sim.server.app.admin_token = 's3cret'
+        self.assertRaises(admin_client.AdminError, self.sim.admin.calls)
+        ok = admin_client.AdminClient(self.sim.url, token='s3cret')
+        self.addCleanup(ok.close)
+        self.assertEqual([], [c for c in ok.calls() if c['resource'] == 'nosuch'])

@@ -15,9 +15,10 @@ class TestAddRemoveZfcp(simbase.SimTestCase):
         return self.sim.admin.guest(node)['linux_state']
 
     def test_addzfcp_running_guest(self):
-        """--addzfcp: pool line used/owner/channel, FCP dedicated (directory + active),
+        """--addzfcp on a running guest: pool, directory, active and Linux state.
 
-        in the guest: online, unit_add, RHEL /etc/zfcp.conf line.
+        The pool line becomes used/owner/channel; in the guest the FCP is online,
+        the unit added and the RHEL /etc/zfcp.conf line written.
         """
         data = self.chvm('vm1', '--addzfcp gold 1f00 0 1G 0 %s %s' % (W, LUN))
         self.assertEqual('vm1: Adding zFCP device 1f00/%s/%s... Done' % (W, LUN),
@@ -47,9 +48,9 @@ class TestAddRemoveZfcp(simbase.SimTestCase):
                          self.errors(data))
 
     def test_addzfcp_stopped_guest_then_reader_at_boot(self):
-        """Stopped guest: directory only, nothing in Linux; the setupDisk notice punched
+        """--addzfcp on a stopped guest changes the directory only.
 
-        with --aemod is applied when the guest is powered on.
+        The setupDisk notice punched with --aemod is applied at the next power on.
         """
         self.chvm('vm4', '--addzfcp gold 1f00 0 1G 0 %s %s' % (W, LUN))
         guest = self.sim.admin.guest('vm4')
@@ -64,9 +65,9 @@ class TestAddRemoveZfcp(simbase.SimTestCase):
         self.assertEqual(0, guest['boot_results'][0]['rc'])
 
     def test_removezfcp_persist_keeps_reserved_and_dedication(self):
-        """--removezfcp dev wwpn lun 1: reserved, owner cleared, unit removed in the guest,
+        """--removezfcp dev wwpn lun 1 keeps the LUN reserved and the FCP dedicated.
 
-        the FCP stays dedicated.
+        The owner is cleared and the unit removed in the guest.
         """
         self.chvm('vm1', '--addzfcp gold 1f00 0 1G 0 %s %s' % (W, LUN))
         data = self.chvm('vm1', '--removezfcp 1f00 %s %s 1' % (W, LUN))
@@ -106,9 +107,9 @@ class TestXdsh(simbase.SimTestCase):
         return self.put('nodes/%s/dsh' % node, 'command=%s' % command)
 
     def test_wrong_sequence_fails_then_right_one_works(self):
-        """An FCP not dedicated to the guest cannot be set online; once dedicated it can;
+        """xdsh: wrong sequences fail, the right one works.
 
-        unit_add needs the device online first.
+        An FCP not dedicated cannot be set online; unit_add needs the device online.
         """
         data = self.dsh('vm1', 'chccwdev -e 1f02')
         self.assertEqual(['Error: vm1 remote Command return code = 1.'], self.errors(data))
@@ -142,3 +143,45 @@ class TestXdsh(simbase.SimTestCase):
         self.assertTrue(self.errors(self.dsh('vm1', 'true')))
         self.assertEqual(['vm1: unreachable'],
                          self.infos(self.put('nodes/vm1/power', 'isreachable')))
+
+
+class TestAddZfcpAuto(simbase.SimTestCase):
+
+    def test_auto_uses_guest_fcp_in_range_else_free_one(self):
+        """selectFcpDevice: the owner's FCP in range first, else a free one.
+
+        A free one is in range and no used pool line holds it.
+        """
+        self.chvm('vm1', '--dedicatedevice 2f01 2f01 0')
+        self.put('nodes/vm1/dsh', 'command=cio_ignore -r 2f01')
+        data = self.chvm('vm1', '--addzfcp gold auto 0 1G')
+        self.assertIn('vm1: Found eligible FCP channel 2F01', self.infos(data))
+        self.assertEqual('2F01', self.row('gold', LUN)['channel'])
+        data = self.chvm('vm2', '--addzfcp gold auto 0 2G')
+        self.assertIn('vm2: Found FCP channel within acceptable range 1F00', self.infos(data))
+        row = self.row('gold', '4001400900000000')
+        self.assertEqual(('used', 'vm2', '1F00'), (row['status'], row['owner'],
+                                                   row['channel']))
+        self.assertEqual('1f00', self.sim.admin.guest('vm2')['active']['1f00'])
+
+    def test_no_fit_leaves_pool_untouched(self):
+        data = self.chvm('vm1', '--addzfcp gold auto 0 50G')
+        self.assertEqual(['vm1: (Error) A suitable device of 51200M or larger could not be '
+                          'found', 'vm1: (Error) Failed to add zFCP device'], self.errors(data))
+        self.assertFalse(any(r['owner'] for r in self.rows('gold')))
+        self.assertNotIn('1f00', self.sim.admin.guest('vm1')['directory'])
+
+    def test_failed_online_rolls_back(self):
+        """zvm.pm --addzfcp: when chccwdev -e fails, every FCP of the request is
+
+        undedicated and the pool entry restored (xCAT skips cio_ignore for an FCP that is
+        already in the directory, so a still-ignored one fails here).
+        """
+        self.chvm('vm1', '--dedicatedevice 2f01 2f01 0')
+        data = self.chvm('vm1', '--addzfcp gold 2f01 0 1G 0 %s %s' % (W, LUN))
+        self.assertIn('chccwdev -e 0.0.2f01', self.errors(data)[0])
+        row = self.row('gold', LUN)
+        self.assertEqual(('free', '', ''), (row['status'], row['owner'], row['channel']))
+        guest = self.sim.admin.guest('vm1')
+        self.assertNotIn('2f01', guest['directory'])
+        self.assertNotIn('2f01', guest['active'])
