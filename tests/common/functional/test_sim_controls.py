@@ -86,9 +86,10 @@ class TestConcurrency(simbase.SimTestCase):
         self.assertEqual(['volume-0', 'volume-1', 'volume-2', 'volume-3'], owners)
 
     def test_unlocked_mode_reproduces_xcat_race(self):
-        """xCAT edits pool files with cat/sed over ssh without a lock: two concurrent
+        """Unlocked: two concurrent reservations get the same LUN, as with xCAT.
 
-        reservations pick the same free line; both are told it is theirs.
+        xCAT edits pool files with cat/sed over ssh without a lock: both requests
+        pick the same free line and both are told it is theirs.
         """
         self.sim.admin.set_unlocked(True, delay=0.3)
         results = self.reserve_many(2)

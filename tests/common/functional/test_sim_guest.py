@@ -172,10 +172,11 @@ class TestAddZfcpAuto(simbase.SimTestCase):
         self.assertNotIn('1f00', self.sim.admin.guest('vm1')['directory'])
 
     def test_failed_online_rolls_back(self):
-        """zvm.pm --addzfcp: when chccwdev -e fails, every FCP of the request is
+        """zvm.pm --addzfcp: a failed chccwdev -e undedicates and restores the pool.
 
-        undedicated and the pool entry restored (xCAT skips cio_ignore for an FCP that is
-        already in the directory, so a still-ignored one fails here).
+        Every FCP of the request is undedicated and the pool entry restored.  xCAT
+        skips cio_ignore for an FCP already in the directory, so a still-ignored one
+        fails here.
         """
         self.chvm('vm1', '--dedicatedevice 2f01 2f01 0')
         data = self.chvm('vm1', '--addzfcp gold 2f01 0 1G 0 %s %s' % (W, LUN))
