@@ -75,7 +75,6 @@ class SetupDisk:
     def __init__(self, guest):
         self.guest = guest
         self.os = os_tag(guest)
-        self.shell = shell_mod.Shell(guest)
         self.out, self.err = [], []
         self.rc = 0
 

@@ -34,6 +34,7 @@ leave the state unchanged.
 import contextlib
 import logging
 import os
+import shutil
 import threading
 
 from zvm_xcat.simulator.guest import formats
@@ -140,6 +141,10 @@ class TreeMirror:
         self.written = {}        # rel -> text last written by the mirror
         self.stamps = {}         # rel -> (size, mtime_ns) after that write
         self.forced = set()      # attributes to reset whatever they hold
+        # The tree is rebuilt from the model: what an earlier simulator run
+        # left under sys/ and dev/ would otherwise look like pending writes.
+        for top in ('sys', 'dev'):
+            shutil.rmtree(self._abs(top), ignore_errors=True)
 
     def _abs(self, rel):
         return os.path.join(self.root, rel)
