@@ -427,7 +427,8 @@ class VolumeOps:
                         except VolumeOpsError as e:
                             LOG.error('Interrupted detach of %s not '
                                       'finished: %s', vid, e)
-                if not self._check_dedications(guest, report):
+                if uuid not in self.store.read()['instances'] or \
+                        not self._check_dedications(guest, report):
                     continue
             if any(v['state'] == fcp_state.PENDING_BOOT
                    for v in inst['volumes'].values()):
@@ -452,7 +453,9 @@ class VolumeOps:
             return False
         in_directory = steps_mod.parse_dedications(lines)
         with self.store.transaction() as st:
-            inst = st['instances'][guest.uuid]
+            inst = st['instances'].get(guest.uuid)
+            if inst is None:
+                return False
             for f in list(inst['dedicated']):
                 if f not in in_directory:
                     inst['dedicated'].remove(f)

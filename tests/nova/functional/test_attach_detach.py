@@ -50,17 +50,11 @@ class TestRunningGuest(base.SimulatorTestCase):
         self.assertEqual({'v1': 'attached'}, self.ops.volume_states(g))
 
         self.ops.detach(g, ci, '/dev/vdb')
-        self.assert_clean(node, 0, before_files=self._tolerated(node, before))
+        self.assert_clean(node, 0, before_files=before)
         row = self.pool_entry(0)
         # Returned reserved (cinder re-stamps the owner in terminate).
         self.assertEqual('reserved', row['status'])
         self.assertEqual({}, self.ops.store.read()['instances'])
-
-    def _tolerated(self, node, before):
-        if base.DISTRO[node] == ('rhel', '9.2'):
-            # s390utils' empty /etc/zfcp.conf, see the rhel9 template.
-            return dict(before, **{'/etc/zfcp.conf': ''})
-        return before
 
     def test_single_path_when_one_chpid(self):
         ops = self.new_ops(paths=1)

@@ -1,0 +1,186 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Rollback at every failing xCAT call, and reconcile after a crash."""
+
+from unittest import mock
+
+import ddt
+
+from nova_volumeops import steps
+from nova_volumeops import volumeops
+from tests.nova.functional import base
+
+
+def _fault(option, after=0, execute=False, action='error', method=None):
+    return dict(option=option, after=after, execute=execute, action=action,
+                method=method, text='(Error) injected by the test')
+
+
+RUNNING_FAULTS = {
+    'first-dedicate': _fault('--dedicatedevice'),
+    'second-dedicate': _fault('--dedicatedevice', after=1),
+    'second-dedicate-executed': _fault('--dedicatedevice', after=1,
+                                       execute=True),
+    'reservezfcp': _fault('--reservezfcp'),
+    'reservezfcp-dropped-after-run': _fault('--reservezfcp', execute=True,
+                                            action='drop'),
+    'attach-script': _fault('dsh'),
+    'attach-script-executed': _fault('dsh', execute=True),
+    'link-script-executed': _fault('dsh', after=1, execute=True),
+}
+
+STOPPED_FAULTS = {
+    'dedicate': _fault('--dedicatedevice', after=1),
+    'reservezfcp': _fault('--reservezfcp', execute=True),
+    'first-notice': _fault('--aemod'),
+    'second-notice-executed': _fault('--aemod', after=1, execute=True),
+}
+
+
+class Crash(BaseException):
+    """Stands for the process dying: no except-Exception handler runs."""
+
+
+@ddt.ddt
+class TestRollback(base.SimulatorTestCase):
+
+    def _attach_fails(self, node, fault):
+        g = self.guest(node)
+        before = self.config_files(node)
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.sim.admin.add_fault(**fault)
+        self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
+                          '/dev/vdb')
+        self.assertEqual([], [f for f in self.sim.admin.faults()
+                              if f['fired'] == 0])
+        inst = self.ops.store.read()['instances'][g.uuid]
+        self.assertEqual(({}, {}, []), (inst['volumes'], inst['ops'],
+                                        inst['dedicated']))
+        # FCPs stay reserved (with expiry) for the retry.
+        self.assertIsNotNone(inst['reserved_until'])
+        return g, ci, before
+
+    @ddt.data(*sorted(RUNNING_FAULTS))
+    def test_running_attach_rolls_back(self, name):
+        g, ci, before = self._attach_fails('vm1', RUNNING_FAULTS[name])
+        self.assert_clean('vm1', 0, before_files=before)
+        # And a retry succeeds.
+        self.sim.admin.clear_faults()
+        self.assertEqual('attached', self.ops.attach(g, ci, '/dev/vdb'))
+
+    @ddt.data(*sorted(STOPPED_FAULTS))
+    def test_stopped_attach_rolls_back(self, name):
+        g, ci, before = self._attach_fails('vm9', STOPPED_FAULTS[name])
+        self.assertEqual(set(), self.directory('vm9'))
+        self.assertNotEqual('used', self.pool_entry(0)['status'])
+        # Whatever was punched is cancelled by the punched removal: the
+        # guest boots without the volume and without a mountpoint.
+        self.client.power('vm9', 'on')
+        self.assert_clean('vm9', 0, before_files=before)
+
+    def test_sles12_rollback_of_guest_script(self):
+        g, ci, before = self._attach_fails('vm5', _fault('dsh', execute=True))
+        self.assert_clean('vm5', 0, before_files=before)
+
+    def test_detach_failure_keeps_volume_and_retry_finishes(self):
+        g = self.guest('vm2')
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.ops.attach(g, ci, '/dev/vdb')
+        self.sim.admin.add_fault(option='--undedicatedevice')
+        self.assertRaises(volumeops.VolumeOpsError, self.ops.detach, g, ci,
+                          '/dev/vdb')
+        self.assertEqual({'v1': 'attached'}, self.ops.volume_states(g))
+        self.ops.detach(g, ci, '/dev/vdb')
+        self.assert_clean('vm2', 0)
+
+
+@ddt.ddt
+class TestRestart(base.SimulatorTestCase):
+
+    def test_state_survives_restart(self):
+        g = self.guest('vm1')
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.ops.attach(g, ci, '/dev/vdb')
+        conn = self.ops.get_connector(g)
+        # A new nova-compute process: new store object, same file.
+        ops2 = self.new_ops()
+        report = ops2.reconcile()
+        self.assertEqual([], report['rolled_back'] + report['forgotten'] +
+                         report['dedications_fixed'])
+        self.assertEqual(conn, ops2.get_connector(g))
+        other = ops2.get_connector(self.guest('vm2'))
+        self.assertEqual(set(), set(conn['zvm_fcp']) & set(other['zvm_fcp']))
+        ops2.detach(g, ci, '/dev/vdb')
+        self.assert_clean('vm1', 0)
+
+    @ddt.data(1, 2, 3, 4)
+    def test_crash_during_attach_then_reconcile(self, crash_at):
+        """The process dies inside step N; the next start undoes it all."""
+        g = self.guest('vm1')
+        before = self.config_files('vm1')
+        ci = self.cinder_connection(g, 'v1', 0)
+        real_do = steps.StepRunner.do
+        calls = []
+
+        def dying_do(runner, op, step):
+            calls.append(step['name'])
+            result = real_do(runner, op, step)
+            if len(calls) == crash_at:
+                raise Crash()
+            return result
+        with mock.patch.object(steps.StepRunner, 'do', dying_do):
+            self.assertRaises(Crash, self.ops.attach, g, ci, '/dev/vdb')
+        self.assertTrue(self.directory('vm1'))         # something was done
+        journal = self.new_ops().store.read()['instances'][g.uuid]['ops']
+        self.assertEqual(['v1'], list(journal))
+
+        report = self.new_ops().reconcile()
+        self.assertEqual(['v1'], report['rolled_back'])
+        self.assert_clean('vm1', 0, before_files=before)
+        inst = self.new_ops().store.read()['instances'].get(g.uuid, {})
+        self.assertEqual({}, inst.get('ops', {}))
+
+    def test_crash_during_detach_then_reconcile_finishes_it(self):
+        g = self.guest('vm2')
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.ops.attach(g, ci, '/dev/vdb')
+        real_do = steps.StepRunner.do
+
+        def dying_do(runner, op, step):
+            real_do(runner, op, step)
+            if step['name'] == 'pool_return':
+                raise Crash()
+        with mock.patch.object(steps.StepRunner, 'do', dying_do):
+            self.assertRaises(Crash, self.ops.detach, g, ci, '/dev/vdb')
+        self.assertTrue(self.directory('vm2'))          # not undedicated yet
+        report = self.new_ops().reconcile()
+        self.assertEqual(['v1'], report['completed'])
+        self.assert_clean('vm2', 0)
+        self.assertEqual({}, self.new_ops().store.read()['instances'])
+
+    def test_reconcile_forgets_deleted_guest_and_fixes_dedications(self):
+        g = self.guest('vm1')
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.ops.attach(g, ci, '/dev/vdb')
+        fcp = ci['data']['zvm_fcp'][1]
+        # An operator undedicates one FCP behind our back.
+        self.client.chvm('vm1', '--undedicatedevice', fcp)
+        report = self.new_ops().reconcile()
+        self.assertEqual([(g.uuid, fcp, 'gone')], [tuple(x) for x in
+                                                   report['dedications_fixed']])
+        # A guest that no longer exists is dropped.
+        with self.new_ops().store.transaction() as st:
+            st['instances']['ghost'] = dict(
+                st['instances'][g.uuid], node='ghost', userid='GHOST',
+                volumes={}, dedicated=['3f00'], fcps=['3f00'])
+        report = self.new_ops().reconcile()
+        self.assertEqual(['ghost'], report['forgotten'])
