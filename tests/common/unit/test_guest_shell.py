@@ -154,6 +154,15 @@ class ShellTest(testtools.TestCase):
     def test_glob_without_match_stays_literal(self):
         self.assertEqual('/etc/*.none\n', self.run_script('echo /etc/*.none')[1])
 
+    def test_command_substitution_refused(self):
+        """Outside the subset: the command fails with a clear message."""
+        rc, out, err = self.run_script('set -e\necho $(cat /etc/issue)\necho after')
+        self.assertEqual((1, ''), (rc, out))
+        self.assertIn('command substitution is not supported', err)
+
+    def test_xtrace(self):
+        self.assertEqual((0, '+ true\n'), self.run_script('set -x; true')[::2])
+
     def test_quoted_glob_not_expanded(self):
         self.assertEqual('/etc/*-release\n', self.run_script("echo '/etc/*-release'")[1])
 

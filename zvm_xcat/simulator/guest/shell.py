@@ -259,6 +259,10 @@ class Shell:
             return '$', 1
         if parts[i][1] == 'unq' and quoted is not False:
             return '$', 1
+        if nxt.startswith('('):
+            # outside the documented subset: say so rather than guess
+            raise _CommandFailed('bash: line %d: $(...): command substitution is not '
+                                 'supported by the guest model\n' % line)
         if nxt.startswith('{') and '}' in nxt:
             name, rest = nxt[1:nxt.index('}')], nxt[nxt.index('}') + 1:]
         elif nxt[:1] == '?':

@@ -1,26 +1,19 @@
 """multipath-tools and udevadm, as the zfcp scripts call them."""
 
-import os
-
 from zvm_xcat.simulator.guest.commands import command
 from zvm_xcat.simulator.guest import formats
 from zvm_xcat.simulator.guest import multipath as mp_mod
 
 
-def _size(guest, mp_or_disk_paths):
-    for sd in mp_or_disk_paths:
-        disk = guest.kernel.disks.get(sd)
-        if disk is None:
-            continue
-        try:
-            size = os.path.getsize(guest.host.lun_backing_path(disk.wwpn, disk.lun))
-        except (OSError, TypeError, ValueError):
-            return '?'
-        for unit, div in (('T', 1 << 40), ('G', 1 << 30), ('M', 1 << 20), ('K', 1 << 10)):
-            if size >= div:
-                return ('%.1f%s' % (size / div, unit)).replace('.0', '')
-        return '%d' % size
-    return '0'
+def _size(guest, paths):
+    """multipath -ll's size= field (1024-based, one decimal when needed)."""
+    disks = [guest.kernel.disks[sd] for sd in paths if sd in guest.kernel.disks]
+    size = guest.disk_size(disks[0]) if disks else 0
+    for unit, div in (('T', 1 << 40), ('G', 1 << 30), ('M', 1 << 20), ('K', 1 << 10)):
+        if size >= div:
+            text = '%.1f' % (size / div)
+            return (text[:-2] if text.endswith('.0') else text) + unit
+    return '%d' % size
 
 
 def _show(guest, names=None):
