@@ -19,6 +19,7 @@ import os
 import shutil
 import threading
 
+from zvm_xcat.simulator import guestlink
 from zvm_xcat.simulator import storage
 from zvm_xcat.simulator import topology as topo
 from zvm_xcat.simulator import zvm
@@ -59,6 +60,7 @@ class Simulator:
         os.makedirs(self.state_dir, exist_ok=True)
         self.topology = topo.load(topology)
         self.lock = threading.RLock()
+        self._reactors = None       # list while serving (start_reactors)
         self.unlocked = False
         self.unlocked_delay = 0.2
         if os.path.exists(os.path.join(self.state_dir, STATE_FILE)):
@@ -69,6 +71,8 @@ class Simulator:
     # --- construction ---
 
     def _build(self, saved):
+        serving = self._reactors is not None
+        self.stop_reactors()
         self.luns = storage.LunStore(self.state_dir)
         self.systems = {}
         self.pool_files = {}
@@ -82,6 +86,25 @@ class Simulator:
             system.pool_files = files
             self.systems[system.hypervisor] = system
             self.pool_files[system.hypervisor] = files
+        if serving:
+            self.start_reactors()
+
+    def start_reactors(self):
+        """Cinder nodes' tree reactors (the kernel applying writes to their sysfs)."""
+        with self.lock:
+            if self._reactors is None:
+                self._reactors = []
+                for system in self.systems.values():
+                    for guest in system.guests.values():
+                        if guest.cinder_node:
+                            reactor = guestlink.start_reactor(guest.linux, self.lock)
+                            if reactor is not None:
+                                self._reactors.append(reactor)
+
+    def stop_reactors(self):
+        reactors, self._reactors = self._reactors or [], None
+        for reactor in reactors:
+            reactor.stop()
 
     def _race_delay(self):
         return self.unlocked_delay if self.unlocked else 0.0
@@ -89,6 +112,8 @@ class Simulator:
     def reset(self):
         """Back to the topology: pool files rewritten, guests and tables rebuilt."""
         with self.lock:
+            serving = self._reactors is not None
+            self.stop_reactors()
             for sub in ('zhcp', 'luns', 'guests'):
                 shutil.rmtree(os.path.join(self.state_dir, sub), ignore_errors=True)
             self.tables = _tables_from(self.topology)
@@ -104,6 +129,8 @@ class Simulator:
                         self.luns.add(e['wwpn'].split(';'), e['lun'],
                                       storage.parse_size(e['size']))
             self.save()
+            if serving:
+                self.start_reactors()
 
     def _load(self):
         with open(os.path.join(self.state_dir, STATE_FILE), encoding='utf-8') as f:

@@ -109,6 +109,17 @@ def _construct(cls, guest, state, root):
     return linux
 
 
+def start_reactor(linux, lock):
+    """Start the kernel-side thread of a Cinder node's tree (None without a tree)."""
+    if getattr(linux, 'tree', None) is None:
+        return None
+    try:
+        from zvm_xcat.simulator.guest import tree
+    except ImportError:
+        return None
+    return tree.TreeReactor(linux, linux.tree.root, lock=lock).start()
+
+
 def linux_to_dict(linux):
     return linux.to_dict()
 

@@ -193,6 +193,7 @@ class SimulatorServer:
         return '%s://%s:%d' % ('https' if self.tls else 'http', self.host, self.port)
 
     def start(self):
+        self.app.sim.start_reactors()
         self._thread = threading.Thread(target=self.httpd.serve_forever,
                                         kwargs={'poll_interval': 0.1},
                                         name='zvm-xcat-sim', daemon=True)
@@ -200,13 +201,18 @@ class SimulatorServer:
         return self
 
     def serve_forever(self):
-        self.httpd.serve_forever(poll_interval=0.2)
+        self.app.sim.start_reactors()
+        try:
+            self.httpd.serve_forever(poll_interval=0.2)
+        finally:
+            self.app.sim.stop_reactors()
 
     def stop(self):
         self.httpd.shutdown()
         self.httpd.server_close()
         if self._thread:
             self._thread.join(5)
+        self.app.sim.stop_reactors()
 
 
 def dumps(obj):

@@ -1,6 +1,8 @@
 """LUN storage: sparse backing files, WWIDs, and the guest host interface."""
 
 import os
+import threading
+import time
 
 from tests.common.functional import simbase
 
@@ -53,3 +55,31 @@ class TestLunStorage(simbase.SimTestCase):
         root = self.sim.admin.guest_root('cinder1')
         self.assertTrue(os.path.isdir(root))
         self.assertTrue(root.startswith(self.sim.state_dir))
+
+
+class TestCinderNodeTree(simbase.SimTestCase):
+
+    def test_reactor_applies_sysfs_writes(self):
+        """The simulator runs the Cinder node's tree reactor.
+
+        A write to the mirrored sysfs 'online' attribute brings the FCP online in
+        the guest model.
+        """
+        self.chvm('cinder1', '--dedicatedevice 1f00 1f00 0')
+        self.put('nodes/cinder1/dsh', 'command=cio_ignore -r 1f00')
+        root = self.sim.admin.guest_root('cinder1')
+        online = os.path.join(root, 'sys/bus/ccw/devices/0.0.1f00/online')
+        with open(online, 'w') as f:
+            f.write('1\n')
+        deadline = time.time() + 5
+        while time.time() < deadline:
+            if self.sim.admin.guest('cinder1')['linux_state']['online_fcp'] == ['1f00']:
+                break
+            time.sleep(0.05)
+        self.assertEqual(['1f00'], self.sim.admin.guest('cinder1')['linux_state']['online_fcp'])
+
+    def test_one_reactor_per_cinder_node_after_reset(self):
+        self.sim.admin.reset()
+        names = sorted(t.name for t in threading.enumerate() if t.name.startswith('tree-'))
+        self.assertIn('tree-reactor-cinder1', names)
+        self.assertEqual(len(names), len(set(names)))
