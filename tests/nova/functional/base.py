@@ -81,31 +81,6 @@ TOPOLOGY = {
 DISTRO = {n: (d, v) for n, d, v, _p in GUESTS}
 
 
-def _echo_connection_close():
-    """Work around a simulator server bug (reported to its owner).
-
-    The client sends ``Connection: close`` on writes; BaseHTTPRequestHandler
-    then closes the socket after the response but does not say so in the
-    response (Apache does), so urllib3 may reuse the dead socket and the
-    next write fails with RemoteDisconnected (~7% of writes). Remove when
-    zvm_xcat/simulator/server.py sends the header itself.
-    """
-    from zvm_xcat.simulator import server
-    handler = server._Handler
-    if getattr(handler, '_nova_tests_close_echo', False):
-        return
-    original = handler.end_headers
-
-    def end_headers(self):
-        if self.close_connection and not any(
-                h.lower().startswith(b'connection:')
-                for h in getattr(self, '_headers_buffer', [])):
-            self.send_header('Connection', 'close')
-        original(self)
-    handler.end_headers = end_headers
-    handler._nova_tests_close_echo = True
-
-
 def lun(i):
     return _luns()[i]['lun']
 
@@ -120,7 +95,6 @@ class SimulatorTestCase(testtools.TestCase):
     def setUp(self):
         super().setUp()
         self.useFixture(fixtures.NestedTempfile())
-        _echo_connection_close()
         self.useFixture(fixtures.FakeLogger(level=logging.INFO))
         self.sim = self.useFixture(SimulatorFixture(topology=TOPOLOGY))
         self.client = xclient.XCATClient(self.sim.url, self.sim.username,
