@@ -39,10 +39,10 @@ urllib3's ``Retry`` does the retrying; there is no hand-written loop.
   timeouts) with ``may_have_reached=True``, and a 503 raises
   XCATUnavailable. A chvm is never replayed blindly; the caller checks
   state (pool, directory) and decides.
-- Every write uses a fresh TCP connection (``Connection: close``): a
-  keep-alive connection that the server closed while idle would fail
-  *after* the request was written, which would turn a harmless race into
-  "may have reached xCAT".
+- Every write uses a fresh TCP connection (its own short-lived session,
+  ``Connection: close``): a kept-alive connection that the server closes
+  at the moment it is reused would fail *after* the request was written,
+  turning a harmless race into "may have reached xCAT".
 - TLS failures are never retried.
 
 Secrets: the password is in every URL. It is registered with
@@ -207,7 +207,7 @@ class XCATClient(object):
                                       '%r is not a count >= 0' % (retries,))
         self._retries = retries
         self._read_session = _session(_retry(retries, backoff_factor, True))
-        self._write_session = _session(_retry(retries, backoff_factor, False))
+        self._write_retry = _retry(retries, backoff_factor, False)
         if self._address.insecure:
             LOG.warning('xCAT server %s is reached over plain HTTP: the xCAT '
                         'password travels unencrypted in every request. Use '
@@ -254,7 +254,6 @@ class XCATClient(object):
 
     def close(self):
         self._read_session.close()
-        self._write_session.close()
 
     # --- transport --------------------------------------------------------
 
@@ -269,7 +268,8 @@ class XCATClient(object):
         if idempotent is None:
             idempotent = method == 'GET'
         url = '%s/%s' % (self.server_url, path)
-        query = [('userName', self._username), ('password', self._password.reveal()),
+        query = [('userName', self._username),
+                 ('password', self._password.reveal()),
                  ('format', 'json')] + list(params)
         headers = {'Accept': 'application/json'}
         data = None
@@ -278,23 +278,31 @@ class XCATClient(object):
             headers['Content-Type'] = 'text/plain'
         if not idempotent:
             headers['Connection'] = 'close'
-        session = self._read_session if idempotent else self._write_session
+        # A write gets a session of its own, hence a new connection that
+        # is closed afterwards: see "fresh TCP connection" above. Reads
+        # share the pooled session.
+        session = (self._read_session if idempotent
+                   else _session(self._write_retry))
         what = '%s %s/%s' % (method, self._address.path, path)
         LOG.debug('xCAT request %s', what)
         started = time.monotonic()
         try:
-            response = session.request(
-                method, url, params=query, data=data, headers=headers,
-                timeout=self._timeout, verify=self._verify,
-                allow_redirects=False)
-        except requests.exceptions.RequestException as error:
-            raise self._connection_error(error, what) from None
-        try:
-            body_bytes = response.content
-        except requests.exceptions.RequestException as error:
-            raise self._connection_error(error, what) from None
+            try:
+                response = session.request(
+                    method, url, params=query, data=data, headers=headers,
+                    timeout=self._timeout, verify=self._verify,
+                    allow_redirects=False)
+            except requests.exceptions.RequestException as error:
+                raise self._connection_error(error, what) from None
+            try:
+                body_bytes = response.content
+            except requests.exceptions.RequestException as error:
+                raise self._connection_error(error, what) from None
+            finally:
+                response.close()
         finally:
-            response.close()
+            if not idempotent:
+                session.close()
         LOG.debug('xCAT %s answered %s in %.2fs', what, response.status_code,
                   time.monotonic() - started)
         return self._handle(response.status_code, body_bytes, what)
