@@ -12,6 +12,7 @@ import socket
 import ssl
 import threading
 import time
+import traceback
 from urllib.parse import urlsplit
 
 from zvm_xcat.simulator import admin
@@ -54,12 +55,19 @@ class _Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         body = self._body()
         app = self.server.app
-        if url.path == '/_sim' or url.path.startswith('/_sim/'):
-            self._send(admin.handle(app, self.command, url, body, self.headers))
-        elif url.path == '/xcatws' or url.path.startswith('/xcatws/'):
-            self._send(app.xcatws(self.command, url, body))
-        else:
-            self._send(webapi.Response(404, 'Not Found', 'text/html'))
+        try:
+            if url.path == '/_sim' or url.path.startswith('/_sim/'):
+                resp = admin.handle(app, self.command, url, body, self.headers)
+            elif url.path == '/xcatws' or url.path.startswith('/xcatws/'):
+                resp = app.xcatws(self.command, url, body)
+            else:
+                resp = webapi.Response(404, 'Not Found', 'text/html')
+        except Exception:
+            # A simulator bug: answer like Apache does for a dying CGI (500) and keep
+            # the traceback on stderr.  The URL (it holds the password) is not printed.
+            traceback.print_exc()
+            resp = webapi.Response(500, '<p>Internal Server Error</p>', 'text/html')
+        self._send(resp)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
 
