@@ -160,6 +160,14 @@ def _reason(error):
     for item in reversed(_causes(error)):
         if isinstance(item, OSError) and item.strerror:
             return item.strerror
+    # The innermost message: the outer ones (MaxRetryError, requests'
+    # wrappers) repeat the URL, which is noise even once redacted.
+    for item in reversed(_causes(error)):
+        if not isinstance(item, (MaxRetryError,
+                                 requests.exceptions.RequestException)):
+            text = str(item)
+            if text:
+                return '%s: %s' % (type(item).__name__, text)
     return str(error)
 
 
@@ -347,16 +355,15 @@ class XCATClient(object):
                 message = ' '.join(result.lines()) or text
             except exc.XCATResponseError:
                 message = text
-            raise exc.XCATNotFound(redact.truncate(' '.join(message.split())))
+            raise exc.XCATNotFound(redact.truncate(' '.join(message.split())),
+                                   request=what)
         if status not in (200, 201):
             message = redact.truncate(_html_text(text)) or '(empty body)'
             cls = _HTTP_ERRORS.get(status, exc.XCATHTTPError)
             if (status == 403 and
                     'Invalid nodes and/or groups' in message):
                 cls = exc.XCATNodeNotFound
-            if cls is exc.XCATHTTPError:
-                raise exc.XCATHTTPError(message, status=status)
-            raise cls('%s (%s)' % (message, what))
+            raise cls(message, status=status, request=what)
         result = parsers.parse_reply(text, redact.remove_secrets)
         for warning in result.warnings:
             LOG.warning('xCAT %s warning (ignored): %s', what,

@@ -97,11 +97,14 @@ class XCATHTTPError(XCATError):
 
     status = None
 
-    def __init__(self, text, status=None):
+    def __init__(self, text, status=None, request=None):
         if status is not None:
             self.status = status
         self.text = redact.redact(str(text))
-        super().__init__('xCAT returned HTTP %s: %s' % (self.status, self.text))
+        self.request = request
+        where = ' to %s' % request if request else ''
+        super().__init__('xCAT returned HTTP %s%s: %s'
+                         % (self.status, where, self.text))
 
 
 class XCATBadRequest(XCATHTTPError):
@@ -173,7 +176,8 @@ class XCATParseError(XCATError, ValueError):
 
     def __init__(self, reason, row=None):
         self.reason = reason
-        self.row = None if row is None else redact.truncate(str(row), 200)
+        self.row = (None if row is None
+                    else redact.redact(redact.truncate(str(row), 200)))
         if row is None:
             msg = 'Cannot parse xCAT output: %s' % reason
         else:
