@@ -180,7 +180,9 @@ class ChzdevTest(testtools.TestCase):
         """chzdev writes its own udev rules (41-zfcp-host/lun-<bus>.rules)."""
         guest = boot('ubuntu', '22.04')
         rc, out, _ = guest.run('chzdev zfcp-host %s -e' % DEV)
-        self.assertEqual((0, 'zFCP host 0.0.%s configured\n' % DEV), (rc, out))
+        self.assertEqual((0, 'FCP device 0.0.%s configured\n' % DEV), (rc, out))
+        self.assertEqual((0, 'FCP device 0.0.%s already configured\n' % DEV),
+                         guest.run('chzdev zfcp-host %s -e' % DEV)[:2])
         rc, out, _ = guest.run('chzdev zfcp-lun 0.0.%s:0x%s:0x%s -e' % (DEV, WWPN, LUN))
         self.assertEqual(0, rc)
         persistent = guest.state()['persistent']
@@ -188,11 +190,37 @@ class ChzdevTest(testtools.TestCase):
         self.assertEqual([[DEV, WWPN, LUN]], persistent['chzdev_luns'])
         self.assertEqual(['sda'], list(guest.state()['disks']))
 
-    def test_lun_needs_online_host(self):
+    def test_lun_configures_host_as_prerequisite(self):
+        """zdev: an FCP LUN lists its FCP device as prerequisite."""
         guest = boot('ubuntu', '22.04')
+        rc, out, err = guest.run('chzdev zfcp-lun 0.0.%s:0x%s:0x%s -e' % (DEV, WWPN, LUN))
+        self.assertEqual((0, 'FCP device 0.0.%s configured (prerequisite)\n'
+                          'zFCP LUN 0.0.%s:0x%s:0x%s configured\n' % (DEV, DEV, WWPN, LUN)),
+                         (rc, out))
+        self.assertEqual([DEV], guest.state()['persistent']['chzdev_hosts'])
+
+    def test_lun_undedicated_fcp(self):
+        guest = boot('ubuntu', '22.04')
+        rc, out, err = guest.run('chzdev zfcp-lun 0.0.3f00:0x%s:0x%s -e' % (WWPN, LUN))
+        self.assertEqual((3, ''), (rc, out))
+        self.assertEqual('FCP device 0.0.3f00 configure failed (prerequisite)\n'
+                         '    Device not found\n', err)
+
+    def test_lun_missing_on_storage_is_undone(self):
+        """zdev zfcp_lun_add: no SCSI device -> unit_remove, rc 27."""
+        guest = boot('ubuntu', '22.04')
+        guest.host.luns.clear()
         rc, _, err = guest.run('chzdev zfcp-lun 0.0.%s:0x%s:0x%s -e' % (DEV, WWPN, LUN))
-        self.assertEqual(1, rc)
-        self.assertIn('not online', err)
+        self.assertEqual(27, rc)
+        self.assertIn('No SCSI device found - check FCP LUN ID and SAN settings', err)
+        state = guest.state()
+        self.assertEqual(({}, []), (state['units'], state['persistent']['chzdev_luns']))
+
+    def test_lun_port_not_seen(self):
+        guest = boot('ubuntu', '22.04')
+        rc, _, err = guest.run('chzdev zfcp-lun 0.0.%s:0x%s:0x%s -e' % (DEV, '1' * 16, LUN))
+        self.assertEqual(25, rc)
+        self.assertIn('Target port not found', err)
 
     def test_persistent_only(self):
         """chzdev -p changes only the persistent config: active after reboot."""
@@ -211,18 +239,24 @@ class ChzdevTest(testtools.TestCase):
         self.assertEqual([], guest.state()['persistent']['chzdev_luns'])
         self.assertEqual({}, reboot(guest)['units'])
 
-    @ddt.data('0.0.1f00:0x%s:0x40014005' % WWPN, '0.0.1f00:%s' % WWPN, 'nonsense')
-    def test_bad_lun_id(self, ident):
+    @ddt.data(('0.0.1f00:0x%s:0x40014005' % WWPN, 26, 'LUN not in 16 digit format'),
+              ('0.0.1f00:0x%s:0x400140050000000g' % WWPN, 26, 'LUN not a valid hex number'),
+              ('0.0.1f00:0x5005:0x%s' % LUN, 24, 'WWPN not in 16 digit format'),
+              ('0.0.1f00:%s' % WWPN, 10, "Missing second colon (':')"))
+    @ddt.unpack
+    def test_bad_lun_id(self, ident, code, reason):
+        """zdev zfcp_lun_parse_devid wants 16 hex digits (unlike sysfs)."""
         guest = boot('ubuntu', '22.04')
-        guest.run('chzdev zfcp-host 1f00 -e')
         rc, out, err = guest.run('chzdev zfcp-lun %s -e' % ident)
-        if ident.count(':') == 2:
-            # a short hex LUN is zero-padded on the left: another LUN
-            self.assertEqual(0, rc)
-            self.assertEqual({}, guest.state()['disks'])
-        else:
-            self.assertEqual(1, rc)
-            self.assertIn('Invalid', err)
+        self.assertEqual((code, ''), (rc, out))
+        self.assertEqual('Error in zFCP LUN ID format: %s: %s\n' % (reason, ident), err)
+        self.assertEqual({}, guest.state()['units'])
+
+    def test_disable_unknown_lun(self):
+        guest = boot('ubuntu', '22.04')
+        rc, _, err = guest.run('chzdev zfcp-lun 0.0.%s:0x%s:0x%s -d' % (DEV, WWPN, LUN))
+        self.assertEqual(3, rc)
+        self.assertIn('deconfigure failed', err)
 
     @ddt.data(('rhel', '7.9'), ('sles', '12.1'))
     @ddt.unpack

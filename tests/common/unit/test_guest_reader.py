@@ -153,8 +153,7 @@ class PlainReaderFileTest(testtools.TestCase):
     def test_failing_script_reported(self):
         guest = stopped('rhel', '9.2')
         result = guest.power_on(['set -e\nchccwdev -e 1f00\necho never'])[0]
-        self.assertEqual((1, ''), (result['rc'], result['stdout']))
-        self.assertEqual('Device 0.0.1f00 not found\n', result['stderr'])
+        self.assertEqual((1, 'Device 0.0.1f00 not found\n'), (result['rc'], result['stdout']))
 
     def test_tar_members(self):
         """A doscript given as its tar members: invokeScript.sh is run."""

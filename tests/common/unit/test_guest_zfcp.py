@@ -37,7 +37,7 @@ class CioIgnoreTest(testtools.TestCase):
         guest.power_on()
         self.assertEqual(['1f00', '2f00'], guest.state()['cio_ignore']['ignored_active'])
         rc, out, err = guest.run('chccwdev -e 0.0.1f00')
-        self.assertEqual((1, 'Device 0.0.1f00 not found\n'), (rc, err))
+        self.assertEqual((1, 'Device 0.0.1f00 not found\n'), (rc, out))
         self.assertEqual(1, guest.run('test -d /sys/bus/ccw/devices/0.0.1f00')[0])
         self.assertEqual(0, guest.run('cio_ignore -r 0.0.1f00')[0])
         self.assertEqual(0, guest.run('test -d /sys/bus/ccw/devices/0.0.1f00')[0])
@@ -60,7 +60,15 @@ class CioIgnoreTest(testtools.TestCase):
         """chccwdev on a device z/VM has not attached: not found."""
         guest, _ = online_guest()
         guest.run('cio_ignore -r 3f00')
-        self.assertEqual((1, '', 'Device 0.0.3f00 not found\n'), guest.run('chccwdev -e 3f00'))
+        self.assertEqual((1, 'Device 0.0.3f00 not found\n', ''), guest.run('chccwdev -e 3f00'))
+
+    def test_chccwdev_already_online(self):
+        """zconf/chccwdev: a warning on stderr, 'Done', rc 0."""
+        guest, _ = online_guest()
+        self.assertEqual((0, 'Done\n', 'WARNING: Device[0.0.1f00] is already  online\n'),
+                         guest.run('chccwdev -e 1f00'))
+        self.assertEqual((0, 'Setting device 0.0.1f00 offline\nDone\n', ''),
+                         guest.run('chccwdev -d 1f00'))
 
     def test_detach_by_zvm_drops_adapter(self):
         """An FCP device undedicated while online vanishes with its disks."""
@@ -131,7 +139,7 @@ class UnitAddTest(testtools.TestCase):
         self.assertEqual({'1f00': {gf.WWPN1: [parsed]}}, state['units'])
         self.assertEqual({}, state['disks'])
         self.assertEqual({}, state['by_path'])
-        self.assertEqual((1, '', 'Error: No fcp devices found.\n'), guest.run('lszfcp -D'))
+        self.assertEqual((0, 'Error: No fcp devices found.\n', ''), guest.run('lszfcp -D'))
 
     @ddt.data(('0xzz', 'Invalid argument'), ('lun', 'Invalid argument'),
               ('0x14001400500000000', 'Numerical result out of range'))
@@ -228,7 +236,12 @@ class LszfcpTest(testtools.TestCase):
                          '0.0.2f00/0x%s/0x%s 1:0:1:1074085889\n'
                          % (gf.WWPN2, gf.LUN1, gf.WWPN2, gf.LUN1),
                          self.guest.run('lszfcp -D')[1])
-        self.assertEqual(1, self.guest.run('lszfcp -D -l 0x%s' % gf.LUN2)[0])
+        self.assertEqual((0, ''), self.guest.run('lszfcp -D -l 0x%s' % gf.LUN2)[:2])
+
+    def test_no_adapter_online(self):
+        """zconf/lszfcp check_fcp_devs: the message goes to stdout, rc 1."""
+        self.guest.run('chccwdev -d 1f00,2f00')
+        self.assertEqual((1, 'Error: No fcp devices found.\n', ''), self.guest.run('lszfcp -H'))
 
     def test_scsi_bus_delete_by_hctl(self):
         """setupDisk removeScsiVolume: echo 1 > /sys/bus/scsi/devices/H:C:T:L/delete."""

@@ -76,112 +76,155 @@ def cmd_cio_ignore(inv):
 
 @command('chccwdev')
 def cmd_chccwdev(inv):
-    """chccwdev -e|-d|--online|--offline <devs> (s390-tools messages)."""
-    args = inv.argv[1:]
+    """chccwdev -e|-d|--online|--offline <devs> (s390-tools zconf/chccwdev).
+
+    A device missing in sysfs (not dedicated, or blacklisted) ends the run:
+    'Device <bus> not found' on stdout, rc 1. Each handled device ends with
+    'Done'; an unchanged one gets the script's warning on stderr.
+    """
     action, specs = None, []
-    for arg in args:
+    for arg in inv.argv[1:]:
         if arg in ('-e', '--online', '-f', '--forceonline'):
             action = 'online'
         elif arg in ('-d', '--offline'):
             action = 'offline'
+        elif arg.startswith('-'):
+            return 1, '', ('chccwdev: Invalid option %s\n'
+                           "Try 'chccwdev --help' for more information.\n" % arg)
         else:
             specs.append(arg)
-    if action is None or not specs:
-        return 1, '', 'Usage: chccwdev [<options>] <devices>\n'
+    if not specs:
+        return 1, '', 'No bus ID given!\n'
+    if action is None:
+        return 1, '', 'No action specified. Please use a valid action switch.\n'
+    try:
+        devs = [d for spec in specs for d in _devlist(spec)]
+    except ValueError:
+        return 1, '', 'ERROR: Evaluation of bus IDs failed!\n'
     k = inv.system.kernel
-    out, err, rc = [], [], 0
-    for spec in specs:
-        try:
-            devs = _devlist(spec)
-        except ValueError:
-            err.append('%s is not a valid device ID\n' % spec)
-            rc = 1
-            continue
-        for dev in devs:
-            bus = formats.busid(dev)
-            if not k.visible(dev):
-                err.append('Device %s not found\n' % bus)
-                rc = 1
-                continue
-            if (action == 'online') == (dev in k.online):
-                out.append('Device is already %s\n' % action)
-                continue
+    out, err = [], []
+    for dev in devs:
+        bus = formats.busid(dev)
+        if not k.visible(dev):
+            out.append('Device %s not found\n' % bus)
+            return 1, ''.join(out), ''.join(err)
+        if (action == 'online') == (dev in k.online):
+            err.append('WARNING: Device[%s] is already  online\n' % bus if action == 'online'
+                       else 'Device is already offline\n')
+        else:
             out.append('Setting device %s %s\n' % (bus, action))
             (k.set_online if action == 'online' else k.set_offline)(dev)
-            out.append('Done\n')
-    return rc, ''.join(out), ''.join(err)
+        out.append('Done\n')
+    return 0, ''.join(out), ''.join(err)
 
 
 @command('lszfcp')
 def cmd_lszfcp(inv):
-    """lszfcp -H | -P | -D [-b busid] [-p wwpn] [-l lun] (s390-tools format).
+    """lszfcp [-H] [-P] [-D] [-b busid] [-p 0xwwpn] [-l 0xlun] (zconf/lszfcp).
 
     -H: '0.0.1f00 host0'; -P: '0.0.1f00/0x<wwpn> rport-0:0-0';
     -D: '0.0.1f00/0x<wwpn>/0x<lun> 0:0:0:1074085889' (SCSI devices only).
+    Filters compare the strings as given, like the script. No online FCP
+    device: 'Error: No fcp devices found.' on stdout, rc 1; no SCSI device
+    for -D: the same text, rc 0.
     """
     k = inv.system.kernel
     args = inv.argv[1:]
-    modes, bus, port, lun = set(), None, None, None
+    modes, want = set(), {}
     i = 0
     while i < len(args):
         arg = args[i]
-        value = args[i + 1] if i + 1 < len(args) else None
-        if arg in ('-b', '--busid', '-p', '--wwpn', '-l', '--lun'):
-            if value is None:
+        key = {'-b': 'bus', '--busid': 'bus', '-p': 'wwpn', '--wwpn': 'wwpn',
+               '-l': 'lun', '--lun': 'lun'}.get(arg)
+        if key:
+            if i + 1 >= len(args):
                 return 1, '', "lszfcp: option requires an argument -- '%s'\n" % arg[-1]
-            if arg in ('-b', '--busid'):
-                bus = formats.norm_devno(value)
-            elif arg in ('-p', '--wwpn'):
-                port = formats.norm_wwpn(value)
-            else:
-                lun = formats.hex16(int(value, 16))
+            want[key] = args[i + 1]
             i += 2
             continue
-        if arg.startswith('-') and len(arg) > 1 and not arg.startswith('--'):
+        long_modes = {'--hosts': 'H', '--ports': 'P', '--devices': 'D'}
+        if arg in long_modes:
+            modes.add(long_modes[arg])
+        elif arg.startswith('-') and not arg.startswith('--'):
             modes.update(arg[1:])
-        elif arg in ('--hosts', '--ports', '--devices'):
-            modes.add({'--hosts': 'H', '--ports': 'P', '--devices': 'D'}[arg])
         i += 1
+    if not k.online:
+        return 1, 'Error: No fcp devices found.\n', ''
     modes &= {'H', 'P', 'D'}
-    modes = modes or {'H'}
+    if not modes:
+        modes = {'D'} if 'lun' in want else {'P'} if 'wwpn' in want else {'H'}
+
+    def keep(key, value):
+        return want.get(key, value) == value
+
     lines = []
-    devs = sorted(d for d in k.online if bus in (None, d))
+    devs = [d for d in sorted(k.online) if keep('bus', formats.busid(d))]
     if 'H' in modes:
         lines += ['%s host%d' % (formats.busid(d), k.online[d]) for d in devs]
     if 'P' in modes:
         for d in devs:
             for w in k.ports.get(d, []):
-                if port in (None, w):
+                if keep('wwpn', '0x' + w):
                     lines.append('%s/0x%s rport-%d:0-%d' % (formats.busid(d), w, k.online[d],
                                                             k.target_id(d, w)))
     if 'D' in modes:
-        for disk in sorted(k.disks.values(), key=lambda x: (x.devno, x.wwpn, x.lun)):
-            if disk.devno in devs and port in (None, disk.wwpn) and lun in (None, disk.lun):
+        disks = sorted(k.disks.values(), key=lambda x: (x.devno, x.wwpn, x.lun))
+        if not disks:
+            lines.append('Error: No fcp devices found.')
+        for disk in disks:
+            if (disk.devno in devs and keep('wwpn', '0x' + disk.wwpn) and
+                    keep('lun', '0x' + disk.lun)):
                 lines.append('%s/0x%s/0x%s %s' % (formats.busid(disk.devno), disk.wwpn,
                                                   disk.lun, k.hctl(disk)))
-    if not lines:
-        return 1, '', 'Error: No fcp devices found.\n'
     return 0, ''.join(line + '\n' for line in lines), ''
 
 
+class _ZdevError(Exception):
+    """A zdev failure: exit code and the (indented) detail lines."""
+
+    def __init__(self, rc, *details):
+        super().__init__(rc)
+        self.rc = rc
+        self.details = details
+
+
 def _parse_lun_id(text):
-    """chzdev's zfcp-lun ID '0.0.1f00:0x<wwpn>:0x<lun>' -> (dev, wwpn, lun)."""
+    """zdev's zfcp_lun_parse_devid: '0.0.<dev>:0x<16 hex>:0x<16 hex>'.
+
+    Unlike a sysfs write, chzdev insists on 16 digits for WWPN and LUN.
+    -> (dev, wwpn, lun) or raises _ZdevError with zdev's message and code.
+    """
+    def bad(rc, reason):
+        return _ZdevError(rc, 'Error in zFCP LUN ID format: %s: %s' % (reason, text))
+
     parts = text.split(':')
-    if len(parts) != 3:
-        raise ValueError(text)
+    if len(parts) < 2:
+        raise bad(10, "Missing colon (':')")
+    if len(parts) < 3:
+        raise bad(10, "Missing second colon (':')")
     dev = formats.norm_devno(parts[0])
-    wwpn = formats.norm_wwpn(parts[1])
-    lun_text = parts[2].lower()
-    lun_text = lun_text[2:] if lun_text.startswith('0x') else lun_text
-    if not lun_text or len(lun_text) > 16 or any(c not in '0123456789abcdef'
-                                                 for c in lun_text):
-        raise ValueError(text)
-    return dev, wwpn, lun_text.zfill(16)
+    values = []
+    for what, raw, rc in (('WWPN', parts[1], 24), ('LUN', ':'.join(parts[2:]), 26)):
+        digits = raw[2:] if raw[:2].lower() == '0x' else raw
+        if len(digits) != 16:
+            raise bad(rc, '%s not in 16 digit format' % what)
+        if any(c not in '0123456789abcdefABCDEF' for c in digits):
+            raise bad(rc, '%s not a valid hex number' % what)
+        values.append(digits.lower())
+    return dev, values[0], values[1]
 
 
 @command('chzdev', available=lambda g: distro.has_chzdev(g.distro, g.version))
 def cmd_chzdev(inv):
-    """chzdev [zfcp-host|zfcp-lun] ID -e|-d [-a|-p] [-y]: active and persistent."""
+    """chzdev [zfcp-host|zfcp-lun] ID -e|-d [-a|-p]: active and persistent.
+
+    Follows s390-tools zdev: messages '<devname> <id> configured' (devname
+    'FCP device' / 'zFCP LUN'), 'already configured', '<devname> <id>
+    configure failed' plus an indented reason, its exit codes (3 device
+    not found, 24/26 bad WWPN/LUN, 25 target port not found, 27 no SCSI
+    device: the unit_add is undone); a LUN configures its FCP device first
+    as a prerequisite.
+    """
     args = inv.argv[1:]
     dtype, ident, action = None, None, None
     active = persistent = True
@@ -201,74 +244,136 @@ def cmd_chzdev(inv):
         elif ident is None:
             ident = arg
     if action is None or ident is None:
-        return 1, '', 'Error: Missing device ID or action (-e/-d)\n'
+        return 1, '', 'Error: Missing device ID or action (-e/-d)\nUsage error\n'
     if dtype is None:
         dtype = 'zfcp-lun' if ident.count(':') == 2 else 'zfcp-host'
+    zdev = _Zdev(inv.system, active, persistent)
     try:
         if dtype == 'zfcp-host':
-            return _chzdev_host(inv, _devlist(ident), action, active, persistent)
-        dev, wwpn, lun = _parse_lun_id(ident)
-    except ValueError:
-        return 1, '', 'Error: Invalid %s ID format: %s\n' % (dtype, ident)
-    return _chzdev_lun(inv, dev, wwpn, lun, action, active, persistent)
-
-
-def _chzdev_host(inv, devs, action, active, persistent):
-    system, k = inv.system, inv.system.kernel
-    out = []
-    for dev in devs:
-        bus = formats.busid(dev)
-        if active:
-            if action == 'enable':
-                k.cio_free(dev)
-                if not k.visible(dev):
-                    return 1, ''.join(out), ('Error: zFCP host %s not found\n'
-                                             'Use --persistent to configure only the '
-                                             'persistent configuration\n' % bus)
-                k.set_online(dev)
-            elif dev in k.online:
-                k.set_offline(dev)
-        if persistent:
-            path = persist.chzdev_host_path(dev)
-            if action == 'enable':
-                system.write_file(path, persist.chzdev_host_rules(dev))
-            else:
-                system.store.remove(path)
-        done = 'configured' if action == 'enable' else 'deconfigured'
-        out.append('zFCP host %s %s\n' % (bus, done))
-    return 0, ''.join(out), ''
-
-
-def _chzdev_lun(inv, dev, wwpn, lun, action, active, persistent):
-    system, k = inv.system, inv.system.kernel
-    name = '%s:0x%s:0x%s' % (formats.busid(dev), wwpn, lun)
-    if active:
-        if action == 'enable':
-            if dev not in k.online:
-                return 1, '', ('Error: zFCP LUN %s: zFCP host %s is not online\n'
-                               % (name, formats.busid(dev)))
-            if not k.port_visible(dev, wwpn):
-                k.port_rescan(dev)
-            if not k.port_visible(dev, wwpn):
-                return 1, '', ('Error: zFCP LUN %s: target port 0x%s not found\n'
-                               % (name, wwpn))
-            if not k.has_unit(dev, wwpn, lun):
-                k.unit_add(dev, wwpn, '0x' + lun)
-        elif k.has_unit(dev, wwpn, lun) and k.port_visible(dev, wwpn):
-            k.unit_remove(dev, wwpn, '0x' + lun)
-    if persistent:
-        path = persist.chzdev_lun_path(dev)
-        entries = persist.chzdev_lun_entries(system.store.files.get(path, ''))
-        if action == 'enable' and (wwpn, lun) not in entries:
-            entries.append((wwpn, lun))
-        elif action == 'disable' and (wwpn, lun) in entries:
-            entries.remove((wwpn, lun))
-        if entries:
-            system.write_file(path, persist.chzdev_lun_rules(dev, entries))
+            devs = _devlist(ident)
         else:
-            system.store.remove(path)
-    return 0, 'zFCP LUN %s %s\n' % (name, 'configured' if action == 'enable'
-                                    else 'deconfigured'), ''
+            lun_id = _parse_lun_id(ident)
+    except ValueError:
+        return 10, '', 'Invalid device ID specified: %s\n' % ident
+    except _ZdevError as exc:
+        # argument errors are printed at once, without the indent
+        return exc.rc, '', ''.join(line + '\n' for line in exc.details)
+    try:
+        if dtype == 'zfcp-host':
+            for dev in devs:
+                zdev.host(dev, action)
+        else:
+            zdev.lun(lun_id, action)
+    except _ZdevError as exc:
+        zdev.err.extend('    %s\n' % line for line in exc.details)
+        return exc.rc, ''.join(zdev.out), ''.join(zdev.err)
+    return 0, ''.join(zdev.out), ''.join(zdev.err)
+
+
+class _Zdev:
+    """One chzdev run: the active and/or persistent scope."""
+
+    def __init__(self, guest, active, persistent):
+        self.guest, self.k = guest, guest.kernel
+        self.active, self.persistent = active, persistent
+        self.out, self.err = [], []
+
+    def _report(self, devname, devid, changed, action, prereq=False):
+        verb = 'configured' if action == 'enable' else 'deconfigured'
+        if changed:
+            self.out.append('%s %s %s%s\n' % (devname, devid, verb,
+                                              ' (prerequisite)' if prereq else ''))
+        elif not prereq:
+            self.out.append('%s %s already %s\n' % (devname, devid, verb))
+
+    def _fail(self, devname, devid, action, rc, reason, prereq=False):
+        op = 'configure' if action == 'enable' else 'deconfigure'
+        self.err.append('%s %s %s failed%s\n' % (devname, devid, op,
+                                                 ' (prerequisite)' if prereq else ''))
+        raise _ZdevError(rc, reason)
+
+    def host(self, dev, action, prereq=False):
+        bus = formats.busid(dev)
+        path = persist.chzdev_host_path(dev)
+        changed = False
+        if self.active:
+            if action == 'enable':
+                self.k.cio_free(dev)
+                if not self.k.visible(dev):
+                    self._fail('FCP device', bus, action, 3, 'Device not found', prereq)
+                if dev not in self.k.online:
+                    self.k.set_online(dev)
+                    changed = True
+            elif dev in self.k.online:
+                self.k.set_offline(dev)
+                changed = True
+        if self.persistent:
+            exists = path in self.guest.store.files
+            if action == 'enable' and not exists:
+                self.guest.write_file(path, persist.chzdev_host_rules(dev))
+                changed = True
+            elif action == 'disable' and exists:
+                self.guest.store.remove(path)
+                changed = True
+        self._report('FCP device', bus, changed, action, prereq)
+
+    def lun(self, ident, action):
+        dev, wwpn, lun = ident
+        name = '%s:0x%s:0x%s' % (formats.busid(dev), wwpn, lun)
+        path = persist.chzdev_lun_path(dev)
+        entries = persist.chzdev_lun_entries(self.guest.store.files.get(path, ''))
+        has_unit = self.k.has_unit(dev, wwpn, lun) and self.k.port_visible(dev, wwpn)
+        changed = False
+        if action == 'enable':
+            self.host(dev, 'enable', prereq=True)
+            if self.active and not has_unit:
+                self._lun_add(name, dev, wwpn, lun)
+                changed = True
+            if self.persistent and (wwpn, lun) not in entries:
+                entries.append((wwpn, lun))
+                changed = True
+        else:
+            if not has_unit and (wwpn, lun) not in entries:
+                self._fail('zFCP LUN', name, action, 3, 'Device not found')
+            if self.active and has_unit:
+                disk = self.k.find_disk(dev, wwpn, lun)
+                if disk is not None:
+                    self.k.delete_disk(disk.name)
+                self.k.unit_remove(dev, wwpn, '0x' + lun)
+                changed = True
+            if self.persistent and (wwpn, lun) in entries:
+                entries.remove((wwpn, lun))
+                changed = True
+        if self.persistent:
+            if entries:
+                self.guest.write_file(path, persist.chzdev_lun_rules(dev, entries))
+            else:
+                self.guest.store.remove(path)
+        self._report('zFCP LUN', name, changed, action)
+
+    def _lun_add(self, name, dev, wwpn, lun):
+        """zdev's zfcp_lun_add(): no port rescan; undo a unit without disk."""
+        if not self.k.port_visible(dev, wwpn):
+            self._fail('zFCP LUN', name, 'enable', 25, 'Target port not found')
+        self.k.unit_add(dev, wwpn, '0x' + lun)
+        if self.k.find_disk(dev, wwpn, lun) is None:
+            self.k.unit_remove(dev, wwpn, '0x' + lun)
+            self._fail('zFCP LUN', name, 'enable', 27,
+                       'No SCSI device found - check FCP LUN ID and SAN settings')
+
+
+def _persist_lun(guest, dev, wwpn, lun, add):
+    """SLES 15's zfcp_disk_configure keeps LUNs in chzdev's store."""
+    path = persist.chzdev_lun_path(dev)
+    entries = persist.chzdev_lun_entries(guest.store.files.get(path, ''))
+    if add and (wwpn, lun) not in entries:
+        entries.append((wwpn, lun))
+    elif not add and (wwpn, lun) in entries:
+        entries.remove((wwpn, lun))
+    if entries:
+        guest.write_file(path, persist.chzdev_lun_rules(dev, entries))
+    else:
+        guest.store.remove(path)
 
 
 def _sles(guest):
@@ -355,7 +460,7 @@ def cmd_zfcp_disk_configure(inv):
             if line not in text:
                 system.write_file(path, text + line + '\n')
         else:
-            _chzdev_lun(inv, dev, wwpn, lun, 'enable', False, True)
+            _persist_lun(system, dev, wwpn, lun, add=True)
         return 0, '', ''
     if k.has_unit(dev, wwpn, lun):
         k.unit_remove(dev, wwpn, lun_text)
@@ -366,5 +471,5 @@ def cmd_zfcp_disk_configure(inv):
                 if not ('0x%s/unit_add' % wwpn in ln and '"%s"' % lun_text in ln)]
         system.write_file(path, ''.join(ln + '\n' for ln in keep))
     else:
-        _chzdev_lun(inv, dev, wwpn, lun, 'disable', False, True)
+        _persist_lun(system, dev, wwpn, lun, add=False)
     return 0, '', ''
