@@ -49,17 +49,19 @@ _INPUT_ERRORS = (validate.InvalidInput, scripts.UnsupportedDistro)
 def guest_of(instance):
     """connection.Guest of a nova instance (z/VM user id = instance name).
 
-    Distro: image property os_distro, else system_metadata image_os_distro;
-    version: system_metadata image_os_version (nova copies every image
-    property there with the ``image_`` prefix).
+    Distro and version: the image properties os_distro and os_version, as
+    nova copies them into system_metadata (``image_os_distro``,
+    ``image_os_version``); image_meta.properties.os_distro as a fallback.
     """
     sysmeta = getattr(instance, 'system_metadata', None) or {}
-    distro = None
-    image_meta = getattr(instance, 'image_meta', None)
-    props = getattr(image_meta, 'properties', None)
-    if props is not None and props.obj_attr_is_set('os_distro'):
-        distro = props.os_distro
-    distro = distro or sysmeta.get('image_os_distro')
+    distro = sysmeta.get('image_os_distro')
+    if not distro:
+        try:
+            props = instance.image_meta.properties
+            if props.obj_attr_is_set('os_distro'):
+                distro = props.os_distro
+        except Exception as e:   # no image metadata: distro stays unknown
+            LOG.debug('No image metadata for %s: %s', instance.uuid, e)
     return connection.Guest(uuid=instance.uuid,
                             node=validate.node_name(instance.name.lower()),
                             userid=validate.userid(instance.name),
