@@ -25,6 +25,7 @@ Sources (xcat-core, see /work/shared/reference/xcat-rest-zfcp.md):
 """
 
 import dataclasses
+import gc
 import json
 
 import ddt
@@ -396,3 +397,16 @@ class TestPoolEntryFastPath(testtools.TestCase):
         self.assertRaises(AttributeError, setattr, parsed, 'status', 'used')
         self.assertEqual('used', dataclasses.replace(parsed,
                                                      status='used').status)
+
+    def test_gc_state_restored(self):
+        self.assertTrue(gc.isenabled())
+        parsers.parse_pool(['free,500507680b21bac6,4001400500000000,,,,,'])
+        self.assertTrue(gc.isenabled())
+        self.assertRaises(XCATParseError, parsers.parse_pool, ['bad'])
+        self.assertTrue(gc.isenabled())
+        gc.disable()
+        try:
+            parsers.parse_pool([])
+            self.assertFalse(gc.isenabled())
+        finally:
+            gc.enable()
