@@ -15,6 +15,7 @@
 import json
 import logging
 import socket
+import threading
 
 import ddt
 import testtools
@@ -325,3 +326,24 @@ class TestTransportOptions(ClientTestCase):
         c2 = client.XCATClient('xcat', 'admin', PASSWORD, connect_timeout=7,
                                read_timeout=99)
         self.assertEqual((7.0, 99.0), c2._timeout)
+
+    def test_concurrent_use(self):
+        # One client shared by threads (cinder/nova use one per backend).
+        c = self.server(default=tfx.xcat_reply({'info': ['vm1: on\n']}))
+        errors = []
+
+        def work():
+            try:
+                for _ in range(5):
+                    self.assertEqual('on', c.power_state('vm1'))
+                    c.chvm('vm1', '--x')
+            except Exception as e:  # collected, asserted below
+                errors.append(e)
+
+        threads = [threading.Thread(target=work) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        self.assertEqual([], errors)
+        self.assertEqual(60, len(self.srv.requests))
