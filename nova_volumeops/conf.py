@@ -40,9 +40,9 @@ volumeops_opts = [
                     'the instance gets one path per available CHPID.'),
     cfg.IntOpt('min_paths_per_instance',
                default=1, min=1, max=8,
-               help='Fewest paths an instance may get; an attach that cannot '
-                    'get this many FCP devices on distinct CHPIDs fails '
-                    'before anything is changed.'),
+               help='Fewest paths an instance may get: when fewer FCP '
+                    'devices on distinct CHPIDs are free, '
+                    'get_volume_connector fails and nothing is reserved.'),
     cfg.IntOpt('reservation_expiry',
                default=600, min=10,
                help='Seconds an FCP reservation made by '

@@ -1,0 +1,64 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""Options of [zvm_volumeops] and the generated sample."""
+
+import os
+
+import fixtures
+from oslo_config import cfg
+from oslo_config import generator
+import testtools
+
+from nova_volumeops import conf as vconf
+
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
+GEN_CONF = os.path.join(TOP, 'etc', 'nova',
+                        'nova-volumeops-config-generator.conf')
+SAMPLE = os.path.join(TOP, 'etc', 'nova', 'nova-volumeops.conf.sample')
+
+
+class TestOptions(testtools.TestCase):
+
+    def test_list_opts(self):
+        [(group, options)] = vconf.list_opts()
+        self.assertEqual('zvm_volumeops', group)
+        names = [o.name for o in options]
+        self.assertEqual(len(names), len(set(names)))
+        for name in ('zvm_hypervisor', 'fcp_list', 'paths_per_instance',
+                     'reservation_expiry', 'state_file', 'zvm_xcat_server',
+                     'zvm_xcat_password'):
+            self.assertIn(name, names)
+        password = [o for o in options if o.name == 'zvm_xcat_password'][0]
+        self.assertTrue(password.secret)
+
+    def test_register_and_read(self):
+        conf = cfg.ConfigOpts()
+        vconf.register_opts(conf)
+        conf([])
+        group = conf[vconf.GROUP]
+        self.assertEqual(2, group.paths_per_instance)
+        self.assertEqual(600, group.reservation_expiry)
+        self.assertIsNone(group.zvm_xcat_server)
+
+    def test_sample_is_current(self):
+        """Regenerate with: tox -e genconfig."""
+        out = self.useFixture(fixtures.TempDir()).path
+        fresh = os.path.join(out, 'sample.conf')
+        conf = cfg.ConfigOpts()
+        generator.register_cli_opts(conf)
+        conf(['--config-file', GEN_CONF, '--output-file', fresh], project='x')
+        generator.generate(conf)
+        with open(fresh) as new, open(SAMPLE) as committed:
+            self.assertEqual(committed.read(), new.read(),
+                             'etc/nova/nova-volumeops.conf.sample is stale: '
+                             'run tox -e genconfig')
