@@ -51,44 +51,23 @@ requests/urllib3 exceptions are never re-raised: the client raises its own
 exceptions from redacted text with ``from None``.
 """
 
-import html
 import json
 import os
-import re
-import ssl
 import time
 
 from oslo_log import log as logging
 import requests
-from requests import adapters
-from urllib3.exceptions import ConnectTimeoutError
-from urllib3.exceptions import MaxRetryError
-from urllib3.exceptions import NewConnectionError
-from urllib3.exceptions import ReadTimeoutError
-from urllib3.exceptions import SSLError as Urllib3SSLError
-from urllib3.util.retry import Retry
 
 from zvm_xcat import address
 from zvm_xcat import conf as xconf
 from zvm_xcat import exception as exc
 from zvm_xcat import parsers
 from zvm_xcat import redact
+from zvm_xcat import transport
 from zvm_xcat import validate
 
 LOG = logging.getLogger(__name__)
 
-BACKOFF_MAX = 30.0
-_HTTP_ERRORS = {
-    400: exc.XCATBadRequest,
-    401: exc.XCATAuthError,
-    403: exc.XCATForbidden,
-    404: exc.XCATNotFound,
-    405: exc.XCATMethodNotAllowed,
-    408: exc.XCATRequestTimeout,
-    503: exc.XCATUnavailable,
-}
-_PARAGRAPH = re.compile(r'<p[^>]*>(.*?)</p>', re.IGNORECASE | re.DOTALL)
-_TAG = re.compile(r'<[^>]+>')
 # lsvm through v1 GET only passes these (zvmxcatws.cgi vmsHandler):
 # CLI option -> (query parameter, takes a value)
 _LSVM_OPTIONS = {
@@ -99,84 +78,6 @@ _LSVM_OPTIONS = {
     '--diskpool': ('diskpool', True),
     '--checknics': ('checknics', True),
 }
-
-
-def _retry(retries, backoff_factor, idempotent):
-    if idempotent:
-        return Retry(total=retries, connect=retries, read=retries,
-                     status=retries, other=0, redirect=0,
-                     allowed_methods=None,  # this session only gets reads
-                     status_forcelist=(503,),
-                     backoff_factor=backoff_factor, backoff_max=BACKOFF_MAX,
-                     # xCAT never sends Retry-After; do not let a proxy
-                     # make us sleep for minutes.
-                     respect_retry_after_header=False,
-                     raise_on_status=False, raise_on_redirect=False)
-    # Writes: only connection-establishment errors are retried. read=False
-    # re-raises any error after the request may have been sent at once,
-    # and no write method is in allowed_methods, so neither a read error
-    # nor a status code can ever replay it. (An empty allowed_methods
-    # would mean "any verb" to urllib3.)
-    return Retry(total=retries, connect=retries, read=False, status=0,
-                 other=0, redirect=0, allowed_methods=frozenset(['GET']),
-                 status_forcelist=(), backoff_factor=backoff_factor,
-                 backoff_max=BACKOFF_MAX, respect_retry_after_header=False,
-                 raise_on_status=False, raise_on_redirect=False)
-
-
-def _session(retry):
-    session = requests.Session()
-    session.trust_env = False  # no proxies/netrc from the environment
-    adapter = adapters.HTTPAdapter(max_retries=retry, pool_connections=1,
-                                   pool_maxsize=8)
-    session.mount('https://', adapter)
-    session.mount('http://', adapter)
-    return session
-
-
-def _causes(error):
-    """The chain of wrapped errors inside a requests/urllib3 exception."""
-    seen = []
-    stack = [error]
-    while stack and len(seen) < 20:
-        item = stack.pop(0)
-        if item is None or any(item is s for s in seen):
-            continue
-        seen.append(item)
-        if isinstance(item, MaxRetryError):
-            stack.append(item.reason)
-        if isinstance(item, BaseException):
-            stack.extend(a for a in item.args if isinstance(a, BaseException))
-            stack.append(item.__cause__)
-            stack.append(item.__context__)
-    return seen
-
-
-def _reason(error):
-    """The innermost human readable reason, without URL."""
-    for item in reversed(_causes(error)):
-        if isinstance(item, ssl.SSLError):
-            return getattr(item, 'verify_message', None) or item.reason or str(item)
-    for item in reversed(_causes(error)):
-        if isinstance(item, OSError) and item.strerror:
-            return item.strerror
-    # The innermost message: the outer ones (MaxRetryError, requests'
-    # wrappers) repeat the URL, which is noise even once redacted.
-    for item in reversed(_causes(error)):
-        if not isinstance(item, (MaxRetryError,
-                                 requests.exceptions.RequestException)):
-            text = str(item)
-            if text:
-                return '%s: %s' % (type(item).__name__, text)
-    return str(error)
-
-
-def _html_text(body):
-    """The message of an HTML error page: the text of its <p> elements."""
-    paragraphs = _PARAGRAPH.findall(body)
-    text = ' '.join(paragraphs) if paragraphs else body
-    text = html.unescape(_TAG.sub(' ', text))
-    return ' '.join(text.split())
 
 
 class XCATClient(object):
@@ -214,8 +115,10 @@ class XCATClient(object):
             raise exc.XCATConfigError('zvm_xcat_retries',
                                       '%r is not a count >= 0' % (retries,))
         self._retries = retries
-        self._read_session = _session(_retry(retries, backoff_factor, True))
-        self._write_retry = _retry(retries, backoff_factor, False)
+        self._read_session = transport.new_session(
+            transport.retry_policy(retries, backoff_factor, True))
+        self._write_retry = transport.retry_policy(retries, backoff_factor,
+                                                   False)
         if self._address.insecure:
             LOG.warning('xCAT server %s is reached over plain HTTP: the xCAT '
                         'password travels unencrypted in every request. Use '
@@ -290,7 +193,7 @@ class XCATClient(object):
         # is closed afterwards: see "fresh TCP connection" above. Reads
         # share the pooled session.
         session = (self._read_session if idempotent
-                   else _session(self._write_retry))
+                   else transport.new_session(self._write_retry))
         what = '%s %s/%s' % (method, self._address.path, path)
         LOG.debug('xCAT request %s', what)
         started = time.monotonic()
@@ -313,67 +216,25 @@ class XCATClient(object):
                 session.close()
         LOG.debug('xCAT %s answered %s in %.2fs', what, response.status_code,
                   time.monotonic() - started)
-        return self._handle(response.status_code, body_bytes, what)
+        try:
+            result = transport.parse_answer(response.status_code, body_bytes,
+                                            what)
+        except exc.XCATCommandError as error:
+            self._log_warnings(error.result, what)
+            raise
+        self._log_warnings(result, what)
+        return result
 
-    def _connection_error(self, error, what):
-        causes = _causes(error)
-        server = self.server_url
-        reason = redact.truncate(_reason(error), 300)
-        if any(isinstance(c, (ssl.SSLError, Urllib3SSLError,
-                              requests.exceptions.SSLError)) for c in causes):
-            hint = '' if self._verify is not True else (
-                ' (no zvm_xcat_ca_file set: the system CAs were used)')
-            return exc.XCATTLSError(
-                'TLS verification of xCAT server %s failed: %s%s'
-                % (server, reason, hint), may_have_reached=False)
-        if any(isinstance(c, (NewConnectionError, ConnectTimeoutError,
-                              requests.exceptions.ConnectTimeout))
-               for c in causes):
-            return exc.XCATConnectionError(
-                'Cannot connect to xCAT server %s for %s: %s'
-                % (server, what, reason), may_have_reached=False)
-        if any(isinstance(c, (ReadTimeoutError, requests.exceptions.ReadTimeout))
-               for c in causes):
-            return exc.XCATTimeout(
-                'No answer from xCAT server %s within %ss for %s; the '
-                'request may have been carried out'
-                % (server, self._timeout[1], what), may_have_reached=True)
-        return exc.XCATConnectionError(
-            'Connection to xCAT server %s failed during %s: %s; the request '
-            'may have been carried out' % (server, what, reason),
-            may_have_reached=True)
-
-    def _handle(self, status, body, what):
-        # Should xCAT ever echo the password (an error quoting a command
-        # line), it must not reach results, exceptions or logs.
-        text = redact.remove_secrets(body.decode('utf-8', 'replace'))
-        if status == 404 and text.lstrip().startswith('{'):
-            # wrapData: JSON reply whose first info is "Could not find an
-            # object".
-            try:
-                result = parsers.parse_reply(text, redact.remove_secrets)
-                message = ' '.join(result.lines()) or text
-            except exc.XCATResponseError:
-                message = text
-            raise exc.XCATNotFound(redact.truncate(' '.join(message.split())),
-                                   request=what)
-        if status not in (200, 201):
-            message = redact.truncate(_html_text(text)) or '(empty body)'
-            cls = _HTTP_ERRORS.get(status, exc.XCATHTTPError)
-            if (status == 403 and
-                    'Invalid nodes and/or groups' in message):
-                cls = exc.XCATNodeNotFound
-            raise cls(message, status=status, request=what)
-        result = parsers.parse_reply(text, redact.remove_secrets)
+    @staticmethod
+    def _log_warnings(result, what):
         for warning in result.warnings:
             LOG.warning('xCAT %s warning (ignored): %s', what,
                         redact.redact(redact.truncate(warning.strip(), 300)))
-        if result.errors:
-            codes = [c for c in result.errorcode if c and c != '0']
-            raise exc.XCATCommandError(result.errors,
-                                       errorcode=codes[0] if codes else None,
-                                       result=result, command=what)
-        return result
+
+    def _connection_error(self, error, what):
+        return transport.connection_error(error, self.server_url, what,
+                                          self._timeout[1],
+                                          self._verify is not True)
 
     # --- helpers ----------------------------------------------------------
 

@@ -1,0 +1,197 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""HTTP plumbing of the xCAT client: sessions, retries, error mapping.
+
+Kept apart from :mod:`zvm_xcat.client` (the helpers) so that each stays
+small. The retry policy itself is described in zvm_xcat.client's module
+docstring; :func:`retry_policy` is its only implementation.
+"""
+
+import html
+import re
+import ssl
+
+import requests
+from requests import adapters
+from urllib3.exceptions import ConnectTimeoutError
+from urllib3.exceptions import MaxRetryError
+from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ReadTimeoutError
+from urllib3.exceptions import SSLError as Urllib3SSLError
+from urllib3.util.retry import Retry
+
+from zvm_xcat import exception as exc
+from zvm_xcat import parsers
+from zvm_xcat import redact
+
+BACKOFF_MAX = 30.0
+_HTTP_ERRORS = {
+    400: exc.XCATBadRequest,
+    401: exc.XCATAuthError,
+    403: exc.XCATForbidden,
+    404: exc.XCATNotFound,
+    405: exc.XCATMethodNotAllowed,
+    408: exc.XCATRequestTimeout,
+    503: exc.XCATUnavailable,
+}
+_PARAGRAPH = re.compile(r'<p[^>]*>(.*?)</p>', re.IGNORECASE | re.DOTALL)
+_TAG = re.compile(r'<[^>]+>')
+
+
+def retry_policy(retries, backoff_factor, idempotent):
+    """The urllib3 Retry of the policy in zvm_xcat.client's docstring."""
+    if idempotent:
+        return Retry(total=retries, connect=retries, read=retries,
+                     status=retries, other=0, redirect=0,
+                     allowed_methods=None,  # this session only gets reads
+                     status_forcelist=(503,),
+                     backoff_factor=backoff_factor, backoff_max=BACKOFF_MAX,
+                     # xCAT never sends Retry-After; do not let a proxy
+                     # make us sleep for minutes.
+                     respect_retry_after_header=False,
+                     raise_on_status=False, raise_on_redirect=False)
+    # Writes: only connection-establishment errors are retried. read=False
+    # re-raises any error after the request may have been sent at once,
+    # and no write method is in allowed_methods, so neither a read error
+    # nor a status code can ever replay it. (An empty allowed_methods
+    # would mean "any verb" to urllib3.)
+    return Retry(total=retries, connect=retries, read=False, status=0,
+                 other=0, redirect=0, allowed_methods=frozenset(['GET']),
+                 status_forcelist=(), backoff_factor=backoff_factor,
+                 backoff_max=BACKOFF_MAX, respect_retry_after_header=False,
+                 raise_on_status=False, raise_on_redirect=False)
+
+
+def new_session(retry):
+    """A requests Session whose adapter retries with ``retry``."""
+    session = requests.Session()
+    session.trust_env = False  # no proxies/netrc from the environment
+    adapter = adapters.HTTPAdapter(max_retries=retry, pool_connections=1,
+                                   pool_maxsize=8)
+    session.mount('https://', adapter)
+    session.mount('http://', adapter)
+    return session
+
+
+def _causes(error):
+    """The chain of wrapped errors inside a requests/urllib3 exception."""
+    seen = []
+    stack = [error]
+    while stack and len(seen) < 20:
+        item = stack.pop(0)
+        if item is None or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        if isinstance(item, MaxRetryError):
+            stack.append(item.reason)
+        if isinstance(item, BaseException):
+            stack.extend(a for a in item.args if isinstance(a, BaseException))
+            stack.append(item.__cause__)
+            stack.append(item.__context__)
+    return seen
+
+
+def _reason(error):
+    """The innermost human readable reason, without URL."""
+    for item in reversed(_causes(error)):
+        if isinstance(item, ssl.SSLError):
+            return getattr(item, 'verify_message', None) or item.reason or str(item)
+    for item in reversed(_causes(error)):
+        if isinstance(item, OSError) and item.strerror:
+            return item.strerror
+    # The innermost message: the outer ones (MaxRetryError, requests'
+    # wrappers) repeat the URL, which is noise even once redacted.
+    for item in reversed(_causes(error)):
+        if not isinstance(item, (MaxRetryError,
+                                 requests.exceptions.RequestException)):
+            text = str(item)
+            if text:
+                return '%s: %s' % (type(item).__name__, text)
+    return str(error)
+
+
+def _html_text(body):
+    """The message of an HTML error page: the text of its <p> elements."""
+    paragraphs = _PARAGRAPH.findall(body)
+    text = ' '.join(paragraphs) if paragraphs else body
+    text = html.unescape(_TAG.sub(' ', text))
+    return ' '.join(text.split())
+
+
+def connection_error(error, server, what, read_timeout, ca_file_set):
+    """The zvm_xcat exception for a requests/urllib3 error (never re-raised).
+
+    ``may_have_reached`` is False only for failures before the request
+    could be written: TLS handshake, connection refused, connect timeout.
+    """
+    causes = _causes(error)
+    reason = redact.truncate(_reason(error), 300)
+    if any(isinstance(c, (ssl.SSLError, Urllib3SSLError,
+                          requests.exceptions.SSLError)) for c in causes):
+        hint = '' if ca_file_set else (
+            ' (no zvm_xcat_ca_file set: the system CAs were used)')
+        return exc.XCATTLSError(
+            'TLS verification of xCAT server %s failed: %s%s'
+            % (server, reason, hint), may_have_reached=False)
+    if any(isinstance(c, (NewConnectionError, ConnectTimeoutError,
+                          requests.exceptions.ConnectTimeout))
+           for c in causes):
+        return exc.XCATConnectionError(
+            'Cannot connect to xCAT server %s for %s: %s'
+            % (server, what, reason), may_have_reached=False)
+    if any(isinstance(c, (ReadTimeoutError, requests.exceptions.ReadTimeout))
+           for c in causes):
+        return exc.XCATTimeout(
+            'No answer from xCAT server %s within %ss for %s; the request '
+            'may have been carried out' % (server, read_timeout, what),
+            may_have_reached=True)
+    return exc.XCATConnectionError(
+        'Connection to xCAT server %s failed during %s: %s; the request '
+        'may have been carried out' % (server, what, reason),
+        may_have_reached=True)
+
+
+def parse_answer(status, body, what):
+    """HTTP status and body -> XCATResult, or the typed exception.
+
+    Status and body shapes are zvmxcatws.cgi's (wrapData, sendRequest):
+    401/403 with an HTML ``<p>`` body when xcatd refused; 404 with a JSON
+    body when the object does not exist; 400/405/408/503 with text. A 200
+    with error elements raises XCATCommandError unless every error is a
+    benign one (see parsers), which end up in ``warnings``.
+    """
+    # Should xCAT ever echo the password (an error quoting a command
+    # line), it must not reach results, exceptions or logs.
+    text = redact.remove_secrets(body.decode('utf-8', 'replace'))
+    if status == 404 and text.lstrip().startswith('{'):
+        # wrapData: a JSON reply whose first info is "Could not find an
+        # object".
+        try:
+            result = parsers.parse_reply(text, redact.remove_secrets)
+            message = ' '.join(result.lines()) or text
+        except exc.XCATResponseError:
+            message = text
+        raise exc.XCATNotFound(redact.truncate(' '.join(message.split())),
+                               request=what)
+    if status not in (200, 201):
+        message = redact.truncate(_html_text(text)) or '(empty body)'
+        cls = _HTTP_ERRORS.get(status, exc.XCATHTTPError)
+        if status == 403 and 'Invalid nodes and/or groups' in message:
+            cls = exc.XCATNodeNotFound
+        raise cls(message, status=status, request=what)
+    result = parsers.parse_reply(text, redact.remove_secrets)
+    if result.errors:
+        codes = [c for c in result.errorcode if c and c != '0']
+        raise exc.XCATCommandError(result.errors,
+                                   errorcode=codes[0] if codes else None,
+                                   result=result, command=what)
+    return result
