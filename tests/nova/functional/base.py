@@ -29,6 +29,8 @@ from zvm_xcat import client as xclient
 from zvm_xcat.simulator.fixture import SimulatorFixture
 from zvm_xcat import zfcp
 
+TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__)))))
 HV = 'zvm1'
 POOL = 'gold'
 FCP_LIST = '1f00-1f03;2f00-2f03;3f00'
