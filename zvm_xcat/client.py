@@ -27,10 +27,11 @@ urllib3's ``Retry`` does the retrying; there is no hand-written loop.
 
 - Idempotent requests (every GET, and the read-only ``rpower
   isreachable`` PUT) go through the *read* session: retried on connection
-  errors (refused, reset, dropped), read timeouts and HTTP 503 (the CGI's
-  answer when it cannot reach xcatd), with exponential back-off (urllib3:
-  no pause before the first retry, then ``backoff_factor * 2**(n-1)``
-  seconds, at most 30 s; with the default factor 1: 0, 2, 4 s).
+  errors (refused, reset, dropped) and HTTP 503 (the CGI's answer when it
+  cannot reach xcatd), with exponential back-off (urllib3: no pause
+  before the first retry, then ``backoff_factor * 2**(n-1)`` seconds, at
+  most 30 s; with the default factor 1: 0, 2, 4 s). Not after a read
+  timeout: the request already waited the full read timeout.
 - Writes (PUT/POST/DELETE) go through the *write* session: retried only
   when the connection could not be established (refused / connect
   timeout), because then the request provably never reached xCAT. Once

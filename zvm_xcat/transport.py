@@ -47,18 +47,38 @@ _PARAGRAPH = re.compile(r'<p[^>]*>(.*?)</p>', re.IGNORECASE | re.DOTALL)
 _TAG = re.compile(r'<[^>]+>')
 
 
+class _ReadRetry(Retry):
+    """Retry for reads, except after a read timeout.
+
+    urllib3 counts a read timeout and a dropped connection alike as "read"
+    errors. A dropped or reset connection is worth another try; a request
+    that already waited the whole read timeout (20 minutes by default) is
+    not: repeating it would stall the caller for an hour and pile up work
+    on a zHCP that is already slow.
+    """
+
+    def increment(self, method=None, url=None, response=None, error=None,
+                  _pool=None, _stacktrace=None):
+        if isinstance(error, ReadTimeoutError):
+            raise error
+        return super().increment(method=method, url=url, response=response,
+                                 error=error, _pool=_pool,
+                                 _stacktrace=_stacktrace)
+
+
 def retry_policy(retries, backoff_factor, idempotent):
     """The urllib3 Retry of the policy in zvm_xcat.client's docstring."""
     if idempotent:
-        return Retry(total=retries, connect=retries, read=retries,
-                     status=retries, other=0, redirect=0,
-                     allowed_methods=None,  # this session only gets reads
-                     status_forcelist=(503,),
-                     backoff_factor=backoff_factor, backoff_max=BACKOFF_MAX,
-                     # xCAT never sends Retry-After; do not let a proxy
-                     # make us sleep for minutes.
-                     respect_retry_after_header=False,
-                     raise_on_status=False, raise_on_redirect=False)
+        return _ReadRetry(
+            total=retries, connect=retries, read=retries, status=retries,
+            other=0, redirect=0,
+            allowed_methods=None,  # this session only gets reads
+            status_forcelist=(503,),
+            backoff_factor=backoff_factor, backoff_max=BACKOFF_MAX,
+            # xCAT never sends Retry-After; do not let a proxy make us
+            # sleep for minutes.
+            respect_retry_after_header=False,
+            raise_on_status=False, raise_on_redirect=False)
     # Writes: only connection-establishment errors are retried. read=False
     # re-raises any error after the request may have been sent at once,
     # and no write method is in allowed_methods, so neither a read error
