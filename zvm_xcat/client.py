@@ -52,6 +52,7 @@ requests/urllib3 exceptions are never re-raised: the client raises its own
 exceptions from redacted text with ``from None``.
 """
 
+import http.client
 import json
 import os
 import time
@@ -206,6 +207,15 @@ class XCATClient(object):
                     allow_redirects=False)
             except requests.exceptions.RequestException as error:
                 raise self._connection_error(error, what) from None
+            except (ValueError, OSError, http.client.HTTPException) as error:
+                # Not wrapped by requests (e.g. urllib3 LocationParseError,
+                # http.client errors): their text may carry the URL, so
+                # they never propagate as they are either.
+                raise exc.XCATConnectionError(
+                    'xCAT request %s to %s failed: %s: %s'
+                    % (what, self.server_url, type(error).__name__,
+                       redact.truncate(redact.redact(error), 300)),
+                    may_have_reached=not idempotent) from None
             try:
                 body_bytes = response.content
             except requests.exceptions.RequestException as error:

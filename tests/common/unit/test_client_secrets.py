@@ -22,6 +22,7 @@ refused connections, timeouts and TLS failures.
 
 import logging
 import traceback
+from unittest import mock
 import urllib.parse
 
 import fixtures
@@ -170,3 +171,14 @@ class TestPasswordNeverLeaks(testtools.TestCase):
         except RuntimeError:
             logging.getLogger('urllib3.util.retry').exception('retry')
         logging.getLogger('requests').warning(PASSWORD)
+
+    def test_unwrapped_library_error(self):
+        # An error requests does not wrap still never carries the URL.
+        srv = self.server()
+        c = self.client(srv.url)
+        boom = ValueError('bad url /xcatws/x?password=%s' % PASSWORD)
+        with mock.patch('requests.Session.request', side_effect=boom):
+            e = self.record(self.assertRaises(exc.XCATConnectionError, c.chvm,
+                                              'vm1', '--x'))
+        self.assertTrue(e.may_have_reached)
+        logging.getLogger('zvm_xcat.client').debug('marker')
