@@ -92,7 +92,10 @@ class VolumeOps:
             now = self.clock()
             with self.store.transaction() as st:
                 inst = st['instances'].get(guest.uuid)
-                if inst and inst['fcps'] and self._still_ours(st, guest, inst, now):
+                in_use = inst and (inst['volumes'] or inst['ops'] or
+                                   inst['dedicated'])
+                if inst and inst['fcps'] and (
+                        in_use or self._still_ours(st, guest, inst, now)):
                     if not inst['volumes'] and not inst['ops']:
                         inst['reserved_until'] = now + self.expiry
                     return connection.connector(guest, self.hv, self.host,
@@ -148,7 +151,6 @@ class VolumeOps:
         for f in fcps:
             if f not in inst['wwpns'] and f in self._devices:
                 inst['wwpns'][f] = self._devices[f].wwpn
-        inst['reserved_until'] = None
         return fcps
 
     # -- attach ---------------------------------------------------------------
@@ -184,6 +186,7 @@ class VolumeOps:
                 new = [f for f in fcps if f not in inst['dedicated']]
                 op['steps'] = steps_mod.attach_plan(new, running)
                 inst['ops'][target.volume_id] = op
+                inst['reserved_until'] = None     # held by the op now
             return self._run_attach(guest, target.volume_id)
 
     def _run_attach(self, guest, vid):

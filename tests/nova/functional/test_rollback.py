@@ -11,6 +11,13 @@
 #    under the License.
 """Rollback at every failing xCAT call, and reconcile after a crash."""
 
+import dataclasses
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
 from unittest import mock
 
 import ddt
@@ -184,3 +191,46 @@ class TestRestart(base.SimulatorTestCase):
                 volumes={}, dedicated=['3f00'], fcps=['3f00'])
         report = self.new_ops().reconcile()
         self.assertEqual(['ghost'], report['forgotten'])
+
+
+class TestKilledProcess(base.SimulatorTestCase):
+    """kill -9 of the attaching process while xCAT runs the guest script."""
+
+    def test_kill_during_guest_script_then_reconcile(self):
+        g = self.guest('vm1')
+        before = self.config_files('vm1')
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.sim.admin.set_latency('dsh', 2.0)
+        req = {'url': self.sim.url, 'username': self.sim.username,
+               'password': self.sim.password, 'state_file': self.state_file,
+               'fcp_list': base.FCP_LIST, 'guest': list(dataclasses.astuple(g)),
+               'connection_info': ci, 'mountpoint': '/dev/vdb'}
+        proc = subprocess.Popen(
+            [sys.executable, os.path.join(os.path.dirname(__file__),
+                                          'attach_worker.py'), json.dumps(req)],
+            env=dict(os.environ, PYTHONPATH=base.TOP), cwd=base.TOP,
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        self.addCleanup(proc.wait)
+        self.addCleanup(lambda: proc.poll() is None and proc.kill())
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            ops = self.new_ops().store.read()['instances'].get(g.uuid, {})
+            steps_ = ops.get('ops', {}).get('v1', {}).get('steps', [])
+            if any(s['name'] == 'guest' and s.get('started') for s in steps_):
+                break
+            time.sleep(0.05)
+        else:
+            self.fail('the worker never reached the guest step')
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        # xCAT finishes the script the dead process had sent.
+        while time.monotonic() < deadline and not any(
+                c['option'] == 'dsh' for c in self.sim.admin.calls()):
+            time.sleep(0.1)
+        self.assertEqual(set(ci['data']['zvm_fcp']), self.directory('vm1'))
+        self.assertTrue(self.units('vm1'))
+
+        self.sim.admin.set_latency('dsh', 0)
+        report = self.new_ops().reconcile()
+        self.assertEqual(['v1'], report['rolled_back'])
+        self.assert_clean('vm1', 0, before_files=before)
