@@ -27,8 +27,6 @@ dropped connection, 503, unreadable reply) the driver reads the pool once
 to learn what happened instead of guessing.
 """
 
-import contextlib
-
 from cinder import exception
 from oslo_log import log as logging
 from oslo_utils import units
@@ -219,15 +217,25 @@ class ZVMFCPBackend(object):
         zfcp.reserve(self.client, self.hypervisor, loc.pool, 'reserved', owner,
                      RESERVE_DEVICE, wwpns=loc.wwpns, lun=loc.lun)
 
-    @contextlib.contextmanager
-    def _xcat_errors(self, what, **kwargs):
+    def _reserve_confirmed(self, loc, owner, what):
+        """_reserve, and when the answer is lost read back whether it landed.
+
+        Raises VolumeBackendAPIException (``what`` names the step) unless
+        the entry is afterwards ``reserved`` for ``owner``.
+        """
         try:
-            yield
-        except exception.CinderException:
-            raise
+            self._reserve(loc, owner)
+            return
         except xcat_exc.XCATError as exc:
-            kwargs['exc'] = exc
-            raise _backend_error(what + ': %(exc)s', **kwargs)
+            if is_uncertain(exc):
+                entry = self.entry_of(loc)
+                if (entry is not None and entry.status == 'reserved' and
+                        entry.owner == owner):
+                    LOG.warning('%(what)s: xCAT gave no clear answer '
+                                '(%(exc)s) but the pool shows it done',
+                                {'what': what, 'exc': exc})
+                    return
+            raise _backend_error('%(what)s: %(exc)s', what=what, exc=exc)
 
     # -- create / delete ------------------------------------------------
 
@@ -366,6 +374,12 @@ class ZVMFCPBackend(object):
 
     # -- attach / detach ------------------------------------------------
 
+    def validate_connector(self, connector):
+        try:
+            connection.check_connector(connector, self.hypervisor)
+        except connection.ConnectorError as exc:
+            raise exception.InvalidConnectorException(missing=str(exc))
+
     def initialize_connection(self, volume, connector):
         loc = self.location_of(volume)
         if loc is None:
@@ -459,9 +473,9 @@ class ZVMFCPBackend(object):
             pool, entry = self._manage_entry(volume, existing_ref)
             loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
                                        entry.lun)
-            with self._xcat_errors('could not take LUN %(lun)s of pool '
-                                   '%(pool)s', lun=loc.source_name, pool=pool):
-                self._reserve(loc, ownership.volume_owner(volume.id))
+            self._reserve_confirmed(
+                loc, ownership.volume_owner(volume.id),
+                'could not take LUN %s of pool %s' % (loc.source_name, pool))
         return {'provider_location': loc.encode(),
                 'provider_id': loc.source_name}
 
@@ -475,9 +489,9 @@ class ZVMFCPBackend(object):
         if loc is None:
             return
         with self.lock(loc.pool):
-            with self._xcat_errors('could not mark LUN %(lun)s unmanaged',
-                                   lun=loc.source_name):
-                self._reserve(loc, ownership.unmanaged_owner(volume.id))
+            self._reserve_confirmed(
+                loc, ownership.unmanaged_owner(volume.id),
+                'could not mark LUN %s unmanaged' % loc.source_name)
 
     def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
                                sort_keys, sort_dirs):

@@ -69,6 +69,10 @@ class ZVMFCPDriver(driver.VolumeDriver):
 
     # -- attach ---------------------------------------------------------
 
+    def validate_connector(self, connector):
+        """Refuse a connector without WWPNs, or of another z/VM system."""
+        self.backend.validate_connector(connector)
+
     def initialize_connection(self, volume, connector, **kwargs):
         return self.backend.initialize_connection(volume, connector)
 

@@ -267,6 +267,14 @@ class ConnectionTest(DriverTestBase):
                                 dict(self.connector, zvm_hypervisor='zvm2'))
         self.assertIn('zvm2', str(exc))
 
+    def test_validate_connector(self):
+        self.drv.validate_connector(self.connector)
+        self.drv.validate_connector({'wwpns': ['c05076ffe5005612']})
+        exc = self.assertRaises(exception.InvalidConnectorException,
+                                self.drv.validate_connector,
+                                dict(self.connector, zvm_fcp=[]))
+        self.assertIn('zvm_fcp', str(exc))
+
     def test_terminate_restamps_owner(self):
         self.drv.terminate_connection(self.volume(), self.connector)
         self.zfcp.reserve.assert_called_once_with(
