@@ -1,0 +1,249 @@
+#!/usr/bin/env bash
+# Full-stack scenario of cinder-zvm on one machine, all on 127.0.0.1:
+#   RabbitMQ (Debian's rabbitmq-server, private node, dirs and ports),
+#   sqlite, the xCAT + z/VM simulator (zvm-xcat-sim, HTTPS),
+#   cinder-api (auth_strategy = noauth), cinder-scheduler and
+#   cinder-volume with one backend per simulated z/VM system,
+# then the scenario of tools/fullstack/scenario.py, driven through the
+# cinder CLI (python-cinderclient) and nova_volumeops in separate processes.
+#
+# Environment:
+#   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
+#                      fake (cinder's fake driver: proves the stack alone)
+#   FULLSTACK_WORKDIR  where configs, state and logs go
+#                      (default: _work/fullstack, emptied at start)
+#   CINDER_ZVM_TEST_VENV  the virtualenv (default: .venv-test, shared with
+#                      tools/run-tests.sh)
+#
+# Every step prints its elapsed time; the last line is
+#   fullstack: N passed, M failed[, K skipped]
+# and the exit status is non-zero when any step failed. Everything this
+# script started is stopped on exit, also on failure or interrupt (each
+# server runs in its own process group, which is killed as a whole).
+set -u
+cd "$(dirname "$0")/.."
+TOP=$PWD
+VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
+WORK=${FULLSTACK_WORKDIR:-$TOP/_work/fullstack}
+DRIVER=${FULLSTACK_DRIVER:-zvm}
+LOGS=$WORK/logs
+T0=$(date +%s%N)
+PASSED=0; FAILED=0; SKIPPED=0
+declare -A PGID=()
+ORDER=()
+
+elapsed() { echo $(( ($(date +%s%N) - T0) / 1000000 )); }
+say() { local ms; ms=$(elapsed); printf '[%4d.%ds] %s\n' $((ms / 1000)) $((ms % 1000 / 100)) "$*"; }
+
+# step NAME COMMAND...: run one bring-up step, print its result and time.
+step() {
+    local name=$1; shift
+    local t=$(date +%s%N)
+    say "step $name ..."
+    if "$@"; then
+        PASSED=$((PASSED + 1))
+        say "PASS $name ($(( ($(date +%s%N) - t) / 1000000 )) ms)"
+        return 0
+    fi
+    FAILED=$((FAILED + 1))
+    say "FAIL $name ($(( ($(date +%s%N) - t) / 1000000 )) ms)"
+    return 1
+}
+
+finish() {
+    local extra=""
+    [ "$SKIPPED" -gt 0 ] && extra=", $SKIPPED skipped"
+    say "logs and state: $WORK"
+    echo "fullstack: $PASSED passed, $FAILED failed$extra"
+    [ "$FAILED" -eq 0 ]
+    exit $?
+}
+
+# start NAME COMMAND...: run a server in its own process group, output to a log.
+start() {
+    local name=$1; shift
+    setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
+    PGID[$name]=$!
+    ORDER+=("$name")
+    export FULLSTACK_WATCH_PID=$!
+}
+
+group_alive() { kill -0 -- "-$1" 2>/dev/null; }
+
+# stop NAME: TERM its process group, KILL what is left after 20 s.
+stop() {
+    local name=$1 pg=${PGID[$1]:-}
+    [ -n "$pg" ] || return 0
+    kill -TERM -- "-$pg" 2>/dev/null
+    local i
+    for i in $(seq 1 100); do
+        group_alive "$pg" || break
+        sleep 0.2
+    done
+    if group_alive "$pg"; then
+        say "$name did not stop in 20 s: killing its process group"
+        kill -KILL -- "-$pg" 2>/dev/null
+        sleep 0.5
+    fi
+    wait "$pg" 2>/dev/null
+    unset "PGID[$name]"
+    ! group_alive "$pg"
+}
+
+stop_all() {
+    local i ok=0
+    for ((i = ${#ORDER[@]} - 1; i >= 0; i--)); do
+        stop "${ORDER[$i]}" || ok=1
+    done
+    ORDER=()
+    return $ok
+}
+
+on_exit() {
+    local rc=$?
+    [ -n "${SCENARIO_PID:-}" ] && kill -TERM "$SCENARIO_PID" 2>/dev/null
+    if [ "${#ORDER[@]}" -gt 0 ]; then
+        say "stopping everything started (exit status $rc)"
+        stop_all
+    fi
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM HUP
+
+py() { "$VENV/bin/python" "$@"; }
+
+# -- bring-up steps ------------------------------------------------------------
+
+make_venv() {
+    . "$TOP/tools/ensure-venv.sh"
+    ensure_venv "$VENV" requirements.txt test-requirements.txt
+}
+
+install_rabbitmq() {
+    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
+    if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+        echo "rabbitmq-server is not installed: apt-get install rabbitmq-server" >&2
+        return 1
+    fi
+    # policy-rc.d keeps the package's own service from starting where the
+    # image has one (containers); our node is private either way.
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq rabbitmq-server >"$LOGS/apt-rabbitmq.log" 2>&1
+}
+
+start_rabbitmq() {
+    local r=$WORK/rabbitmq epmd
+    mkdir -p "$r/home" "$r/mnesia" "$r/log"
+    : >"$r/enabled_plugins"; : >"$r/rabbitmq-env.conf"
+    epmd=$(ls /usr/lib/erlang/erts-*/bin/epmd | head -1)
+    # A private epmd in our process group: rabbitmq-server would otherwise
+    # start a daemonised one that outlives us.
+    export ERL_EPMD_PORT=$EPMD_PORT ERL_EPMD_ADDRESS=127.0.0.1
+    start epmd "$epmd" -port "$EPMD_PORT" -address 127.0.0.1
+    HOME=$r/home \
+    RABBITMQ_NODENAME=cinderzvm-fullstack-$$@localhost \
+    RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_NODE_PORT=$AMQP_PORT \
+    RABBITMQ_DIST_PORT=$DIST_PORT \
+    RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS="-kernel inet_dist_use_interface {127,0,0,1}" \
+    RABBITMQ_MNESIA_BASE=$r/mnesia RABBITMQ_LOG_BASE=$r/log \
+    RABBITMQ_CONFIG_FILE=$r/rabbitmq RABBITMQ_ADVANCED_CONFIG_FILE=$r/advanced.config \
+    RABBITMQ_ENABLED_PLUGINS_FILE=$r/enabled_plugins \
+    RABBITMQ_CONF_ENV_FILE=$r/rabbitmq-env.conf \
+        start rabbitmq /usr/lib/rabbitmq/bin/rabbitmq-server
+    py -m tools.fullstack.waitfor amqp "$TRANSPORT_URL" 120
+}
+
+start_simulator() {
+    mkdir -p "$WORK/sim"
+    start simulator "$VENV/bin/zvm-xcat-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
+        --port "$SIM_PORT" --tls --reset || return 1
+    SIM_JSON=$(py -m tools.fullstack.waitfor jsonline "$LOGS/simulator.log" 60) || return 1
+    SIM_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$SIM_JSON")
+    SIM_CA=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["ca_file"] or "")' "$SIM_JSON")
+    say "simulator at $SIM_URL"
+}
+
+write_configs() {
+    local roots='{}'
+    if [ "$DRIVER" = zvm ]; then
+        roots=$(FULLSTACK_SIM_CA=$SIM_CA py -m tools.fullstack.waitfor guestroots "$SIM_URL" \
+            $(py -c 'from tools.fullstack import render as r
+print(" ".join(r.cinder_node(s) for s in r.load_topology()["systems"] if r.cinder_node(s)))')) \
+            || return 1
+    fi
+    py - "$WORK/params.json" <<EOF || return 1
+import json, sys
+json.dump({'workdir': '$WORK', 'driver': '$DRIVER', 'api_port': $API_PORT,
+           'transport_url': '$TRANSPORT_URL',
+           'api_paste_config': '$VENV/etc/cinder/api-paste.ini',
+           'sim_url': '$SIM_URL', 'sim_ca_file': '$SIM_CA' or None,
+           'sim_username': 'admin', 'sim_password': 'passw0rd',
+           'guest_roots': json.loads('$roots')}, open(sys.argv[1], 'w'), indent=1)
+EOF
+    py -m tools.fullstack.render "$WORK/params.json" "$WORK/etc"
+}
+
+db_sync() {
+    "$VENV/bin/cinder-manage" --config-file "$WORK/etc/cinder.conf" db sync \
+        >"$LOGS/db-sync.log" 2>&1 && py -m tools.fullstack.waitfor wal "$WORK/cinder.db"
+}
+
+cinder_service() {
+    PYTHONPATH=$TOP start "cinder-$1" "$VENV/bin/cinder-$1" --config-file "$WORK/etc/cinder.conf"
+}
+
+# One after the other: each registers itself in the (sqlite) database at
+# start, and sqlite takes one writer at a time.
+start_cinder() {
+    local backends
+    backends=$(grep -c '^volume_driver' "$WORK/etc/cinder.conf")
+    cinder_service scheduler
+    py -m tools.fullstack.waitfor service "$WORK/cinder.db" cinder-scheduler 1 120 || return 1
+    cinder_service volume
+    py -m tools.fullstack.waitfor service "$WORK/cinder.db" cinder-volume "$backends" 180 \
+        || return 1
+    cinder_service api
+    py -m tools.fullstack.waitfor http "http://127.0.0.1:$API_PORT/" 120
+}
+
+run_scenario() {
+    # In the background + wait, so that a signal reaches our trap at once.
+    PATH=$VENV/bin:$PATH py -m tools.fullstack.scenario \
+        --driver "$DRIVER" --api "http://127.0.0.1:$API_PORT/v3" \
+        --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
+        --counts "$WORK/scenario.counts" --t0-ns "$T0" &
+    SCENARIO_PID=$!
+    wait $SCENARIO_PID
+    local rc=$? p f s
+    SCENARIO_PID=
+    read -r p f s <"$WORK/scenario.counts" 2>/dev/null || { p=0; f=1; s=0; }
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+    return $rc
+}
+
+# -- main ----------------------------------------------------------------------
+
+case $DRIVER in zvm|fake) ;; *) echo "FULLSTACK_DRIVER must be zvm or fake" >&2; exit 2;; esac
+rm -rf "$WORK"
+mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova"
+say "full-stack scenario, driver $DRIVER, work dir $WORK"
+
+step venv make_venv || finish
+step install-rabbitmq install_rabbitmq || finish
+read -r AMQP_PORT DIST_PORT EPMD_PORT API_PORT SIM_PORT <<<"$(py -m tools.fullstack.waitfor ports 5)"
+TRANSPORT_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT//
+step start-rabbitmq start_rabbitmq || finish
+TRANSPORT_URL=rabbit://guest:guest@127.0.0.1:$AMQP_PORT/
+step start-simulator start_simulator || finish
+step write-configs write_configs || finish
+step db-sync db_sync || finish
+step start-cinder start_cinder || finish
+if [ -n "${FULLSTACK_HOLD:-}" ]; then
+    # Debugging: keep the stack up for FULLSTACK_HOLD seconds before the scenario.
+    say "holding the stack for $FULLSTACK_HOLD s: cinder API http://127.0.0.1:$API_PORT/v3"
+    sleep "$FULLSTACK_HOLD" & wait $!
+fi
+unset FULLSTACK_WATCH_PID
+run_scenario
+step stop-services stop_all
+finish

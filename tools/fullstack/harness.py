@@ -1,0 +1,265 @@
+"""The scenario's machinery: steps with timings, the cinder CLI, read-backs.
+
+Pure parts (table parsing, state comparison, the step bookkeeping) are
+tested in tests/common/unit/test_fullstack.py; the rest runs programs.
+"""
+
+import json
+import subprocess
+import time
+
+
+class StepFailed(Exception):
+    """A step's assertion or command failed; the message says which."""
+
+
+class CLIError(StepFailed):
+    def __init__(self, argv, rc, out, err):
+        self.argv, self.rc, self.out, self.err = argv, rc, out, err
+        super().__init__('%s exited %s: %s' % (
+            ' '.join(argv[:1] + argv[-4:]), rc, (err or out).strip()[-800:]))
+
+
+# -- CLI output (prettytable) ----------------------------------------------
+
+def _cells(line):
+    return [c.strip() for c in line.strip()[1:-1].split('|')]
+
+
+def parse_tables(text):
+    """Every prettytable in ``text`` as a list of (header, rows).
+
+    A cell that wraps onto continuation lines (empty first column) is
+    joined to the row above with a newline, as cinderclient wraps long
+    values.
+    """
+    tables, header, rows, seen_rule = [], None, [], 0
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith('+') and s.endswith('+'):
+            seen_rule += 1
+            if seen_rule == 3 and header is not None:
+                tables.append((header, rows))
+                header, rows, seen_rule = None, [], 0
+            continue
+        if not (s.startswith('|') and s.endswith('|')):
+            continue
+        cells = _cells(s)
+        if header is None:
+            header = cells
+        elif rows and cells[0] == '' and len(cells) == len(header):
+            rows[-1] = [a + ('\n' + b if b else '') for a, b in zip(rows[-1], cells)]
+        else:
+            rows.append(cells)
+    if header is not None:
+        tables.append((header, rows))
+    return tables
+
+
+def parse_list(text):
+    """The first table as a list of {column: value}."""
+    tables = parse_tables(text)
+    if not tables:
+        return []
+    header, rows = tables[0]
+    return [dict(zip(header, row)) for row in rows]
+
+
+def parse_dicts(text):
+    """Each Property/Value (or Key/Value) table as a dict, in order."""
+    out = []
+    for header, rows in parse_tables(text):
+        out.append({row[0]: row[1] for row in rows if len(row) >= 2})
+    return out
+
+
+def parse_value(value):
+    """A dict value cinderclient printed: JSON or Python repr -> object."""
+    value = value.strip()
+    for loader in (json.loads, _literal):
+        try:
+            return loader(value)
+        except (ValueError, SyntaxError):
+            pass
+    return value
+
+
+def _literal(value):
+    import ast
+    return ast.literal_eval(value)
+
+
+def nova_connection_info(flat, volume_id):
+    """connection_info as nova hands it to its driver, from cinder's reply.
+
+    Cinder's attachment API returns the driver's ``data`` flattened with
+    ``driver_volume_type`` and ``attachment_id`` (and nova-facing fields);
+    nova (nova.volume.cinder._translate_attachment_ref) splits them back
+    into ``{'driver_volume_type', 'data'}`` and adds the volume id as
+    ``serial``. We do the same so that our nova driver gets what nova
+    would give it.
+    """
+    data = dict(flat or {})
+    driver_volume_type = data.pop('driver_volume_type', None)
+    for key in ('attachment_id', 'status', 'instance', 'attach_mode'):
+        data.pop(key, None)
+    return {'driver_volume_type': driver_volume_type, 'data': data,
+            'serial': volume_id}
+
+
+# -- simulator state ------------------------------------------------------
+
+# Read-back parts that record history rather than state.
+IGNORED_KEYS = frozenset({'calls', 'call_log', 'faults', 'latency', 'clock'})
+
+
+def state_diff(before, after, path='', ignore=IGNORED_KEYS):
+    """Paths where two JSON states differ (ignoring call logs).
+
+    Returns a list of 'path: before -> after' strings, empty when equal.
+    """
+    diffs = []
+    if isinstance(before, dict) and isinstance(after, dict):
+        for key in sorted(set(before) | set(after), key=str):
+            if key in ignore:
+                continue
+            sub = '%s/%s' % (path, key)
+            if key not in before:
+                diffs.append('%s: added %s' % (sub, _short(after[key])))
+            elif key not in after:
+                diffs.append('%s: removed %s' % (sub, _short(before[key])))
+            else:
+                diffs.extend(state_diff(before[key], after[key], sub, ignore))
+    elif isinstance(before, list) and isinstance(after, list) and \
+            len(before) == len(after):
+        for i, (a, b) in enumerate(zip(before, after)):
+            diffs.extend(state_diff(a, b, '%s[%d]' % (path, i), ignore))
+    elif before != after:
+        diffs.append('%s: %s -> %s' % (path or '/', _short(before), _short(after)))
+    return diffs
+
+
+def _short(value, limit=200):
+    text = json.dumps(value, sort_keys=True, default=str)
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
+# -- steps ---------------------------------------------------------------
+
+class Steps:
+    """Ordered steps; each prints PASS/FAIL/SKIP with its time.
+
+    A step runs only when the steps it needs passed; otherwise it fails
+    as blocked (so a broken early step cannot hide behind skips). A step
+    marked for one driver is skipped (not failed) on the other.
+    """
+
+    def __init__(self, driver, out=print, t0_ns=None, clock=time.monotonic_ns):
+        self.driver = driver
+        self.out = out
+        self.clock = clock
+        self.t0 = t0_ns
+        self.steps = []
+        self.results = {}
+        self.timings = {}
+
+    def add(self, name, func, needs=(), driver=None):
+        self.steps.append((name, func, tuple(needs), driver))
+
+    def _say(self, text):
+        if self.t0 is not None:
+            ms = (time.time_ns() - self.t0) // 1000000
+            text = '[%4d.%ds] %s' % (ms // 1000, ms % 1000 // 100, text)
+        self.out(text)
+
+    def run(self):
+        for name, func, needs, driver in self.steps:
+            if driver and driver != self.driver:
+                self.results[name] = 'skip'
+                self._say('SKIP %s (needs driver %s)' % (name, driver))
+                continue
+            blocked = [n for n in needs if self.results.get(n) != 'pass']
+            if blocked:
+                self.results[name] = 'fail'
+                self._say('FAIL %s (blocked: %s did not pass)' % (name, ', '.join(blocked)))
+                continue
+            self._say('step %s ...' % name)
+            start = self.clock()
+            try:
+                note = func()
+                self.results[name] = 'pass'
+            except Exception as e:   # every failure is reported, none stops the run
+                note = '%s: %s' % (type(e).__name__, e)
+                self.results[name] = 'fail'
+            ms = (self.clock() - start) // 1000000
+            self.timings[name] = ms
+            word = 'PASS' if self.results[name] == 'pass' else 'FAIL'
+            self._say('%s %s (%d ms)%s' % (word, name, ms, (': %s' % note) if note else ''))
+        return self.counts()
+
+    def counts(self):
+        values = list(self.results.values())
+        return (values.count('pass'), values.count('fail'), values.count('skip'))
+
+
+# -- programs ----------------------------------------------------------------
+
+def run(argv, timeout=120, env=None, check=True):
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
+    if check and proc.returncode != 0:
+        raise CLIError(argv, proc.returncode, proc.stdout, proc.stderr)
+    return proc
+
+
+def wait_until(check, timeout, what, interval=1.0):
+    """Poll ``check()`` until it returns a true value; StepFailed after timeout."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            value = check()
+            if value:
+                return value
+            last = value
+        except StepFailed as e:
+            last = e
+        if time.monotonic() >= deadline:
+            raise StepFailed('%s: not reached in %ss (last: %s)' % (what, timeout, last))
+        time.sleep(interval)
+
+
+class CinderCLI:
+    """python-cinderclient's ``cinder`` with cinder's noauth strategy.
+
+    With ``auth_strategy = noauth`` cinder takes ``X-Auth-Token:
+    user:project``; cinderclient's ``noauth`` plugin sends it and puts the
+    project id in the endpoint URL (``<endpoint>/<project>``).
+    """
+
+    def __init__(self, endpoint, project='admin', user='admin', version='3.70',
+                 program='cinder'):
+        self.base = [program, '--os-auth-type', 'noauth', '--os-user-id', user,
+                     '--os-project-id', project, '--os-endpoint', endpoint,
+                     '--os-volume-api-version', version]
+        self.log = []
+
+    def __call__(self, *args, timeout=120, check=True):
+        argv = self.base + [str(a) for a in args]
+        t = time.monotonic()
+        proc = run(argv, timeout=timeout, check=False)
+        self.log.append((' '.join(str(a) for a in args), proc.returncode,
+                         round(time.monotonic() - t, 2)))
+        if check and proc.returncode != 0:
+            raise CLIError(['cinder'] + [str(a) for a in args], proc.returncode,
+                           proc.stdout, proc.stderr)
+        return proc.stdout if check else proc
+
+    def show(self, *args):
+        """A ``*-show``/``create`` style command -> its first dict."""
+        dicts = parse_dicts(self(*args))
+        if not dicts:
+            raise StepFailed('cinder %s printed no table' % ' '.join(args))
+        return dicts[0]
+
+    def list(self, *args):
+        return parse_list(self(*args))
