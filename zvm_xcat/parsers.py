@@ -51,13 +51,23 @@ from zvm_xcat.zvm_output import POOL_HEADER  # noqa: F401
 from zvm_xcat.zvm_output import PoolEntry  # noqa: F401
 from zvm_xcat.zvm_output import strip_prefix  # noqa: F401
 
-# Error elements that are not failures. The xCAT-era nova driver ignored
-# exactly these (xcat-rest-zfcp.md section 4): the ssh warning printed the
-# first time the MN talks to a new zHCP or guest, and DirMaint's
-# "Return Code: 596" with "Reason Code: 1185" or "6312", which z/VM gives
-# when a directory change is queued / already in effect.
+# Error elements that are not failures, as the xCAT-era nova driver
+# treated them (xcat-rest-zfcp.md section 4):
+# - ssh's informational host key lines: the key was added ("Permanently
+#   added", printed the first time the MN talks to a zHCP or guest), or the
+#   host's key is known under its name but differs from the one recorded
+#   for its IP (with the "Offending key"/"Matching host key" lines that
+#   follow). An error element is benign only if ALL its lines are such.
+#   NOT "REMOTE HOST IDENTIFICATION HAS CHANGED", which that driver also
+#   swallowed: it is a possible man-in-the-middle and stays an error.
+# - DirMaint "Return Code: 596" with "Reason Code: 1185" or "6312" (that
+#   driver's "request counter save" and "request limit" cases: the
+#   directory change itself was made).
 _SSH_HOST_KEY = re.compile(
-    r'Warning: Permanently added .* to the list of known hosts', re.IGNORECASE)
+    r'Warning: Permanently added .* to the list of known hosts'
+    r"|Warning: the \S+ host key for '[^']*' differs from the key for the IP"
+    r'|Offending key for IP in \S+'
+    r'|Matching host key in \S+', re.IGNORECASE)
 _DIRMAINT_596 = re.compile(r'Return Code: 596\b')
 _DIRMAINT_REASON = re.compile(r'Reason Code: (?:1185|6312)\b')
 

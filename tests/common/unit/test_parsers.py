@@ -135,6 +135,10 @@ class TestParseReply(testtools.TestCase):
         'hosts.\r\nvm2: Warning: Permanently added \'vm2\' (RSA) to the list '
         'of known hosts.',
         'vm1: (Error) Failed\n Return Code: 596\n Reason Code: 1185\n',
+        "zhcp1: Warning: the ECDSA host key for 'zhcp1' differs from the key "
+        "for the IP address '10.0.0.2'\nzhcp1: Offending key for IP in "
+        "/root/.ssh/known_hosts:5\nzhcp1: Matching host key in "
+        "/root/.ssh/known_hosts:7",
         'zvm1: Return Code: 596 Reason Code: 6312 Description: ...',
     )
     def test_benign_errors_become_warnings(self, text):
@@ -148,6 +152,9 @@ class TestParseReply(testtools.TestCase):
         'Warning: Permanently added x to the list of known hosts.\n'
         'vm1: (Error) Unable to dedicate device',
         'vm1: Failed',
+        # A changed host key may be a man-in-the-middle: never ignored.
+        'zhcp1: @@@@@@@@@@@\nzhcp1: @    WARNING: REMOTE HOST IDENTIFICATION '
+        'HAS CHANGED!     @\nzhcp1: @@@@@@@@@@@',
     )
     def test_real_errors_stay_errors(self, text):
         r = parsers.parse_reply(reply({'error': [text], 'errorcode': ['1']}))
