@@ -1,0 +1,136 @@
+"""A real ``cinder-volume`` process with two z/VM backends in one cinder.conf.
+
+``cinder-manage db sync`` on sqlite, then ``cinder-volume``: each backend
+(one per simulated z/VM system) must pass do_setup and
+check_for_setup_error (one ``--zfcppoolnames`` each), register its service
+and report its pools (one ``--zfcppool`` per pool).  A third backend whose
+pool does not exist must fail setup with a message naming the pool.
+"""
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+
+import fixtures
+import testtools
+
+from zvm_xcat.simulator.fixture import SimulatorFixture
+
+BIN = os.path.dirname(sys.executable)
+
+CONF = """[DEFAULT]
+host = cvhost
+enabled_backends = zvm1,zvm2,broken
+transport_url = fake://
+state_path = %(tmp)s
+lock_path = %(tmp)s
+log_file = %(tmp)s/cinder-volume.log
+debug = false
+reinit_driver_count = 0
+backend_stats_polling_interval = 3600
+
+[database]
+connection = sqlite:///%(tmp)s/cinder.db
+
+[coordination]
+backend_url = file://%(tmp)s/locks
+
+[backend_defaults]
+zvm_xcat_server = %(url)s
+zvm_xcat_username = %(user)s
+zvm_xcat_password = %(password)s
+zvm_xcat_read_timeout = 30
+
+[zvm1]
+volume_driver = cinder_zvm.driver.ZVMFCPDriver
+volume_backend_name = zvm1
+zvm_host = zvm1
+zvm_scsi_pool = gold,silver
+
+[zvm2]
+volume_driver = cinder_zvm.driver.ZVMFCPDriver
+volume_backend_name = zvm2
+zvm_host = zvm2
+zvm_scsi_pool = fast,slow
+
+[broken]
+volume_driver = cinder_zvm.driver.ZVMFCPDriver
+volume_backend_name = broken
+zvm_host = zvm2
+zvm_scsi_pool = fast,platinum
+"""
+
+
+class CinderVolumeServiceTest(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.sim = self.useFixture(SimulatorFixture(subprocess=True))
+        self.tmp = self.useFixture(fixtures.TempDir()).path
+        self.conf = os.path.join(self.tmp, 'cinder.conf')
+        with open(self.conf, 'w') as f:
+            f.write(CONF % {'tmp': self.tmp, 'url': self.sim.url,
+                            'user': self.sim.username,
+                            'password': self.sim.password})
+        subprocess.run([os.path.join(BIN, 'cinder-manage'), '--config-file',
+                        self.conf, 'db', 'sync'], check=True,
+                       capture_output=True, timeout=300)
+
+    def start_cinder_volume(self):
+        proc = subprocess.Popen(
+            [os.path.join(BIN, 'cinder-volume'), '--config-file', self.conf],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            start_new_session=True)
+
+        def stop():
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+        self.addCleanup(stop)
+        return proc
+
+    def wait_for(self, predicate, timeout=120):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if predicate():
+                return
+            time.sleep(0.5)
+        self.fail('timed out; log:\n' + self.log()[-4000:])
+
+    def log(self):
+        try:
+            with open(os.path.join(self.tmp, 'cinder-volume.log')) as f:
+                return f.read()
+        except FileNotFoundError:
+            return ''
+
+    def stats_reads(self):
+        return sorted((c['node'], c['args'][1]) for c in self.sim.admin.calls()
+                      if c['option'] == '--zfcppool')
+
+    def test_two_backends_start_and_report(self):
+        self.start_cinder_volume()
+        expected = [('zvm1', 'gold'), ('zvm1', 'silver'),
+                    ('zvm2', 'fast'), ('zvm2', 'slow')]
+        self.wait_for(lambda: set(expected) <= set(self.stats_reads()))
+        self.wait_for(lambda: 'platinum' in self.log())
+        setup = sorted(c['node'] for c in self.sim.admin.calls()
+                       if c['option'] == '--zfcppoolnames')
+        self.assertEqual(['zvm1', 'zvm2', 'zvm2'], setup)
+        log = self.log()
+        self.assertIn('zvm_scsi_pool names pool(s) platinum that zvm2 does '
+                      'not have', log)
+        self.assertNotIn(self.sim.password, log)
+        db = sqlite3.connect(os.path.join(self.tmp, 'cinder.db'))
+        hosts = sorted(r[0] for r in db.execute(
+            "select host from services where binary='cinder-volume'"))
+        self.assertEqual(['cvhost@broken', 'cvhost@zvm1', 'cvhost@zvm2'],
+                         hosts)
+        self.assertEqual(2, log.count('Driver initialization completed '
+                                      'successfully'))
