@@ -161,7 +161,8 @@ class VolumeSpec:
 
     @property
     def rule_file(self):
-        return '/etc/udev/rules.d/56-zvm-volume-%s.rules' % self.link_name
+        # xCAT's createfilesysnode/setupDisk file (see templates/_common).
+        return '/etc/udev/rules.d/56-zfcp.rules'
 
 
 def scsi_lun(fcp_lun):

@@ -229,6 +229,13 @@ class StepRunner:
         self.run_script(node, scripts.render_detach(
             distro, spec, map_name=map_name, offline_fcps=offline))
 
+    def link(self, node, vol):
+        """Mountpoint rule and link for the multipath map of a volume."""
+        spec = scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
+                                  vol['lun'], vol['mountpoint'])
+        self.run_script(node, scripts.render_link(
+            scripts.Distro(*vol['distro']), spec, vol['map'], vol['wwid']))
+
     def rescan(self, node, vol):
         units, _lines = self.query_units(node)
         hctls = [units[(f, w, vol['lun'])] for f in vol['fcps']

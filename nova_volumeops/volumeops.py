@@ -341,6 +341,7 @@ class VolumeOps:
             if self.client.power_state(guest.node) != 'on':
                 return {vid: v['state'] for vid, v in inst['volumes'].items()}
             units, maps = self.runner.query_units(guest.node)
+            relink = []
             with self.store.transaction() as st:
                 vols = st['instances'][guest.uuid]['volumes']
                 for vid, vol in pending.items():
@@ -356,9 +357,19 @@ class VolumeOps:
                     found = scripts.parse_multipath_map(
                         maps, [units[p] for p in paths])
                     vols[vid].update(state=fcp_state.ATTACHED, error=None)
-                    if found:
+                    if found and len(paths) > 1:
                         vols[vid]['map'], vols[vid]['wwid'] = found
-                return {vid: v['state'] for vid, v in vols.items()}
+                        relink.append(dict(vols[vid]))
+                states = {vid: v['state'] for vid, v in vols.items()}
+            for vol in relink:
+                # setupDisk linked the mountpoint to one path (sd*) unless
+                # the LUN has several target WWPNs; point it at the map.
+                try:
+                    self.runner.link(guest.node, vol)
+                except steps_mod.GuestScriptError as e:
+                    LOG.warning('Mountpoint %s of %s still points at a single '
+                                'path: %s', vol['mountpoint'], guest.node, e)
+            return states
 
     def volume_states(self, guest):
         inst = self.store.read()['instances'].get(guest.uuid)

@@ -193,10 +193,13 @@ class TestStoppedGuest(base.SimulatorTestCase):
         self.assertEqual({(f, base.SINGLE_WWPN[0], base.lun(0)) for f in fcps},
                          self.units(node))
         self.assertEqual({'v1': 'attached'}, self.ops.verify(g))
-        self.assertEqual(1, len(self.linux(node)['multipath']['maps']))
-        # xCAT's setupDisk made the mountpoint (udev rule from
-        # createfilesysnode).
-        self.assertIsNotNone(self.link(node, '/dev/vdb'))
+        maps = self.linux(node)['multipath']['maps']
+        # setupDisk linked one path; verify pointed it at the map.
+        self.assertEqual('/dev/mapper/' + next(iter(maps)),
+                         self.link(node, '/dev/vdb'))
+        rules = self.guest_files(node)['/etc/udev/rules.d/56-zfcp.rules']
+        self.assertEqual(1, rules.count('SYMLINK+="vdb'), rules)
+        self.assertIn('DM_UUID', rules)
 
         self.ops.detach(g, ci, '/dev/vdb')      # running now
         self.assert_clean(node, 0)
@@ -213,6 +216,18 @@ class TestStoppedGuest(base.SimulatorTestCase):
         self.assertEqual(set(), self.directory(node))
         self.client.power(node, 'on')
         self.assert_clean(node, 0)
+
+    def test_attached_running_detached_stopped_is_clean(self):
+        node = 'vm8'                     # RHEL 8, running
+        g = self.guest(node)
+        before = self.config_files(node)
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.ops.attach(g, ci, '/dev/vdb')
+        self.client.power(node, 'off')
+        self.ops.detach(g, ci, '/dev/vdb')
+        self.assertEqual(set(), self.directory(node))
+        self.client.power(node, 'on')
+        self.assert_clean(node, 0, before_files=before)
 
     def test_unreachable_after_boot_stays_pending(self):
         node = 'vm3'                     # Ubuntu 22.04, logged off

@@ -3,7 +3,11 @@
 # Generated from nova_volumeops/templates; do not edit in the guest.
 set -eu
 # The multipath map of this LUN is mpatha (WWID 36005076802810d2c1800000000000041).
-echo 'KERNEL=="dm-*", ENV{DM_UUID}=="mpath-36005076802810d2c1800000000000041", SYMLINK+="vdb"' > /etc/udev/rules.d/56-zvm-volume-vdb.rules
+# Mountpoint rules live in xCAT's file, in the forms its createfilesysnode
+# writes, so that xCAT's removefilesysnode (stopped guests) removes ours too.
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb%n"/d' /etc/udev/rules.d/56-zfcp.rules
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb"/d' /etc/udev/rules.d/56-zfcp.rules
+echo 'KERNEL=="dm-*", ENV{DM_UUID}=="mpath-36005076802810d2c1800000000000041", SYMLINK+="vdb"' >> /etc/udev/rules.d/56-zfcp.rules
 udevadm control --reload
 udevadm trigger
 ln -sf /dev/mapper/mpatha /dev/vdb

@@ -16,7 +16,11 @@ grep -q '0.0.1f00 0x500507680b21bac6 0x4001400500000000' /etc/zfcp.conf || echo 
 
 udevadm settle
 lszfcp -D
-echo 'KERNEL=="sd*", ATTRS{wwpn}=="0x500507680b21bac6", ATTRS{fcp_lun}=="0x4001400500000000", SYMLINK+="vdc%n"' > /etc/udev/rules.d/56-zvm-volume-vdc.rules
+# Mountpoint rules live in xCAT's file, in the forms its createfilesysnode
+# writes, so that xCAT's removefilesysnode (stopped guests) removes ours too.
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdc%n"/d' /etc/udev/rules.d/56-zfcp.rules
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdc"/d' /etc/udev/rules.d/56-zfcp.rules
+echo 'KERNEL=="sd*", ATTRS{wwpn}=="0x500507680b21bac6", ATTRS{fcp_lun}=="0x4001400500000000", SYMLINK+="vdc%n"' >> /etc/udev/rules.d/56-zfcp.rules
 udevadm control --reload
 udevadm trigger
 ln -sf /dev/disk/by-path/ccw-0.0.1f00-zfcp-0x500507680b21bac6:0x4001400500000000 /dev/vdc

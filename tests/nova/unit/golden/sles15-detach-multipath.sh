@@ -12,7 +12,10 @@ chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:0x4001400500000000 -d || true
 [ ! -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
 [ ! -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6/0x4001400500000000 ]
 
-rm -f /etc/udev/rules.d/56-zvm-volume-vdb.rules
+# Mountpoint rules live in xCAT's file, in the forms its createfilesysnode
+# writes, so that xCAT's removefilesysnode (stopped guests) removes ours too.
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb%n"/d' /etc/udev/rules.d/56-zfcp.rules
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb"/d' /etc/udev/rules.d/56-zfcp.rules
 rm -f /dev/vdb
 udevadm control --reload
 chzdev zfcp-host 1f00 -d || true
