@@ -284,17 +284,19 @@ class ZfcpSysfs(object):
     def device_path(self, path):
         """The node to open for ``path``, None while there is no disk.
 
-        Its by-path link when that leads to the right disk, else /dev/sdX.
+        The ``-zfcp-`` by-path link when it leads to the disk (its name
+        holds the whole LUN), else /dev/sdX: a systemd ``-fc-`` link may be
+        moved to another LUN's disk while ours is still attached.
         """
         name = self.scsi_name(path)
         if name is None:
             return None
-        for link in self.by_path_links(path):
-            try:
-                if os.path.basename(os.readlink(link)) == name:
-                    return link
-            except OSError:
-                continue
+        link = self.by_path_links(path)[0]
+        try:
+            if os.path.basename(os.readlink(link)) == name:
+                return link
+        except OSError:
+            pass
         return self.dev_node(name)
 
     def multipath_map(self, sd_name):

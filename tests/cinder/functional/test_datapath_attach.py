@@ -1,0 +1,134 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""Host attach of pool LUNs to the simulated Cinder node, and rollback."""
+
+import os
+
+from cinder_zvm.hostattach import connector as connector_mod
+from cinder_zvm.hostattach import errors
+from cinder_zvm import location
+from tests.cinder.functional import datapath_base as dpb
+from zvm_xcat import exception as xcat_exc
+
+
+class HostAttachTest(dpb.DataPathTestCase):
+
+    def linux(self):
+        return self.node_state()['linux_state']
+
+    def assertNothingDedicated(self):
+        state = self.node_state()
+        self.assertEqual({}, state['directory'])
+        self.assertEqual({}, state['active'])
+
+    def test_attach_write_detach(self):
+        vol = self.volume(dpb.SMALL_LUNS[0])
+        self.sim.admin.clear_calls()
+        pattern = os.urandom(64 * 1024)
+        with self.data.attached(self.loc(vol)) as path:
+            linux = self.linux()
+            self.assertEqual(['1f00'], linux['online_fcp'])
+            self.assertEqual(1, len(linux['disks']))
+            with open(path, 'r+b') as dev:
+                dev.seek(3 * dpb.MiB)
+                dev.write(pattern)
+        self.assertEqual(pattern, self.read_lun(vol)[
+            3 * dpb.MiB:3 * dpb.MiB + len(pattern)])
+        self.assertNodeClean()
+        self.assertEqual({}, self.linux()['disks'])
+        # First use: dedicate (directory + active) and free from cio_ignore.
+        state = self.node_state()
+        self.assertEqual({'1f00': '1f00'}, state['active'])
+        self.assertIn('1f00', state['directory'])
+        self.assertEqual(['--dedicatedevice', 'dsh'],
+                         [c['option'] for c in self.sim.admin.calls()])
+        # Later operations need no xCAT call at all.
+        self.sim.admin.clear_calls()
+        self.write_through_attach(vol, b'x')
+        self.assertEqual([], self.sim.admin.calls())
+
+    def test_unit_add_uses_the_full_64_bit_lun(self):
+        # Ubuntu names both disks ccw-...-fc-0x<wwpn>-lun-0x4001400500000000
+        # (systemd keeps two LUN levels); each must get its own bytes.
+        first = self.volume(dpb.LEVEL4_LUNS[0])
+        second = self.volume(dpb.LEVEL4_LUNS[1])
+        with self.data.attached(self.loc(first)) as p1:
+            with self.data.attached(self.loc(second)) as p2:
+                units = self.linux()['units']['1f00'][dpb.W1]
+                self.assertEqual(dpb.LEVEL4_LUNS, sorted(units))
+                for path, data in ((p1, b'first'), (p2, b'second')):
+                    with open(path, 'r+b') as dev:
+                        dev.write(data)
+        self.assertEqual(b'first', self.read_lun(first, 5))
+        self.assertEqual(b'second', self.read_lun(second, 6))
+        self.assertNodeClean()
+
+    def test_multipath_lun_attaches_all_paths(self):
+        self.conf = self.make_configuration(
+            use_multipath_for_image_xfer=True)
+        self.backend.configuration = self.conf
+        data = type(self.data)(self.backend)
+        vol = self.volume(dpb.MULTIPATH_LUN)
+        props = connector_mod.connection_properties(self.loc(vol).wwpns,
+                                                    self.loc(vol).lun)
+        info = data.connector.connect_volume(props)
+        try:
+            self.assertEqual(4, len(info['paths']))   # 2 FCPs x 2 ports
+            self.assertEqual(4, len(self.linux()['disks']))
+        finally:
+            data.connector.disconnect_volume(props, info)
+        self.assertNodeClean()
+        self.assertEqual({'1f00': '1f00', '2f00': '2f00'},
+                         self.node_state()['active'])
+
+    def test_device_that_never_appears_rolls_everything_back(self):
+        # A pool entry whose LUN the storage does not have: unit_add is
+        # accepted, no disk ever shows up.
+        ghost = location.LunLocation('zvm1', 'gold', (dpb.W1,),
+                                     '4001499900000000')
+        exc = self.assertRaises(errors.DeviceWaitTimeout,
+                                self.data.attached(ghost).__enter__)
+        self.assertIn('to appear as a disk', str(exc))
+        self.assertNodeClean()
+        self.assertEqual({}, self.linux()['units'])
+        self.assertEqual([], self.linux()['online_fcp'])
+        self.assertNothingDedicated()
+
+    def test_dedicate_fault_leaves_nothing(self):
+        vol = self.volume(dpb.SMALL_LUNS[1])
+        self.sim.admin.add_fault(option='--dedicatedevice')
+        self.assertRaises(xcat_exc.XCATError,
+                          self.data.attached(self.loc(vol)).__enter__)
+        self.assertNothingDedicated()
+        self.assertNodeClean()
+
+    def test_device_invisible_after_dedicate_is_undedicated(self):
+        # cio_ignore -r through xCAT fails: the device never shows up.
+        vol = self.volume(dpb.SMALL_LUNS[1])
+        self.sim.admin.add_fault(option='dsh', count=5)
+        exc = self.assertRaises(errors.DeviceWaitTimeout,
+                                self.data.attached(self.loc(vol)).__enter__)
+        self.assertIn('FCP device 1f00 to appear', str(exc))
+        self.assertNothingDedicated()
+        self.assertNodeClean()
+
+    def test_failure_inside_the_block_still_detaches(self):
+        vol = self.volume(dpb.SMALL_LUNS[2])
+
+        class Boom(Exception):
+            pass
+
+        def use():
+            with self.data.attached(self.loc(vol)):
+                raise Boom()
+        self.assertRaises(Boom, use)
+        self.assertNodeClean()
