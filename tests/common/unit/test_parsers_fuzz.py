@@ -21,6 +21,7 @@ Example counts are kept moderate so the suite stays fast.
 """
 
 import json
+import os
 
 from hypothesis import given
 from hypothesis import HealthCheck
@@ -36,8 +37,9 @@ from zvm_xcat.exception import XCATResponseError
 from zvm_xcat import parsers
 from zvm_xcat import validate
 
-FUZZ = settings(max_examples=300, deadline=None,
-                suppress_health_check=[HealthCheck.too_slow])
+# ZVM_XCAT_FUZZ_EXAMPLES=5000 for a deeper run than the suite's default.
+FUZZ = settings(max_examples=int(os.environ.get('ZVM_XCAT_FUZZ_EXAMPLES', 300)),
+                deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 HEX = '0123456789abcdefABCDEF'
 hexes = st.text(alphabet=HEX, min_size=0, max_size=18)
