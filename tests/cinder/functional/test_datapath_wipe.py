@@ -1,0 +1,121 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""Wipe on delete against the simulator: bytes in the LUN's backing file."""
+
+import os
+import subprocess
+
+from tests.cinder.functional import datapath_base as dpb
+
+PATTERN = b'tenant data ' * 1000
+
+
+class WipeTest(dpb.DataPathTestCase):
+
+    def dirty_volume(self, lun):
+        vol = self.volume(lun)
+        for offset in (0, 16 * dpb.MiB, 32 * dpb.MiB - len(PATTERN)):
+            self.write_through_attach(vol, PATTERN, offset)
+        self.assertIn(PATTERN, self.read_lun(vol))
+        return vol
+
+    def immutable(self, vol, on=True):
+        """Make the backing file unwritable, even for root (a write fault)."""
+        subprocess.check_call(['chattr', '+i' if on else '-i',
+                               self.lun_path(vol)])
+        if on:
+            self.addCleanup(subprocess.call, ['chattr', '-i',
+                                              self.lun_path(vol)])
+
+    def test_delete_wipes_then_frees(self):
+        vol = self.dirty_volume(dpb.SMALL_LUNS[0])
+        self.sim.admin.clear_calls()
+        self.data.delete_volume(vol)
+        row = self.row(vol)
+        self.assertEqual(('free', ''), (row['status'], row['owner']))
+        self.assertZeros(vol)
+        self.assertEqual(32 * dpb.MiB, os.path.getsize(self.lun_path(vol)))
+        self.assertNodeClean()
+        # control path: read + quarantine; data path: read, (wipe), read
+        # under the lock, release.
+        self.assertEqual(['--zfcppool', '--reservezfcp', '--zfcppool',
+                          '--zfcppool', '--releasezfcp'],
+                         [c['option'] for c in self.sim.admin.calls()])
+
+    def test_volume_clear_size_wipes_only_the_start(self):
+        self.override_config('volume_clear_size', 1, group='zvm1')
+        vol = self.dirty_volume(dpb.SMALL_LUNS[1])
+        self.data.delete_volume(vol)
+        self.assertEqual('free', self.row(vol)['status'])
+        data = self.read_lun(vol)
+        self.assertEqual(b'', data[:dpb.MiB].strip(b'\0'))
+        self.skip_if_truncated(vol, 32 * dpb.MiB)
+        self.assertIn(PATTERN, data[dpb.MiB:])
+
+    def test_volume_clear_none_frees_without_attach(self):
+        self.override_config('volume_clear', 'none', group='zvm1')
+        vol = self.dirty_volume(dpb.SMALL_LUNS[2])
+        self.sim.admin.clear_calls()
+        self.data.delete_volume(vol)
+        self.assertEqual('free', self.row(vol)['status'])
+        self.assertEqual(['--zfcppool', '--releasezfcp'],
+                         [c['option'] for c in self.sim.admin.calls()])
+
+    def test_failed_wipe_quarantines_and_clean_finishes(self):
+        vol = self.dirty_volume(dpb.SMALL_LUNS[3])
+        self.immutable(vol)
+        self.data.delete_volume(vol)        # does not raise
+        row = self.row(vol)
+        self.assertEqual(('reserved', 'wipe-' + vol.id),
+                         (row['status'], row['owner']))
+        self.assertIn(PATTERN, self.read_lun(vol))
+        self.assertNodeClean()
+        listed = self.data.list_quarantined()
+        self.assertEqual([vol.id], [q.object_id for q in listed])
+        # the operator fixes the storage and cleans
+        self.immutable(vol, on=False)
+        results = self.data.clean_quarantined([vol.id])
+        self.assertEqual([True], [ok for _q, ok in results])
+        self.assertEqual(('free', ''), (self.row(vol)['status'],
+                                        self.row(vol)['owner']))
+        self.assertZeros(vol)
+        self.assertEqual([], self.data.list_quarantined())
+
+    def test_dedicate_fault_during_wipe_keeps_lun_quarantined(self):
+        vol = self.dirty_volume(dpb.SMALL_LUNS[0])
+        # A fresh node: the FCP device must be dedicated again.
+        self.sim.admin.add_fault(option='--dedicatedevice')
+        self.sim.admin.clear_calls()
+        self.conf = self.make_configuration(zvm_cinder_node_fcp=['2f00'])
+        self.backend.configuration = self.conf
+        data = type(self.data)(self.backend)
+        data.delete_volume(vol)
+        self.assertEqual(('reserved', 'wipe-' + vol.id),
+                         (self.row(vol)['status'], self.row(vol)['owner']))
+        self.assertIn(PATTERN, self.read_lun(vol))
+        self.assertNotIn('2f00', self.node_state()['directory'])
+        self.assertNodeClean()
+        # retry once xCAT works again
+        self.assertEqual(1, data.clean_quarantined()[0][1])
+        self.assertZeros(vol)
+
+    def test_device_that_never_appears_keeps_lun_quarantined(self):
+        vol = self.dirty_volume(dpb.SMALL_LUNS[1])
+        # the LUN is unmapped from the storage: unit_add finds no disk
+        self.sim.admin.add_fault(option='dsh', count=5)
+        self.conf = self.make_configuration(zvm_cinder_node_fcp=['2f00'])
+        self.backend.configuration = self.conf
+        data = type(self.data)(self.backend)
+        data.delete_volume(vol)
+        self.assertEqual('wipe-' + vol.id, self.row(vol)['owner'])
+        self.assertEqual({}, self.node_state()['active'].get('2f00') or {})
+        self.assertNodeClean()
