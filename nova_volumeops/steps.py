@@ -176,6 +176,15 @@ class StepRunner:
                         'entry is returned (%s), continuing', target.lun,
                         node, e, entry.status if entry else 'not in pool')
 
+    def pool_used_by(self, op, node):
+        """Is the op's pool entry marked used by ``node``? (1 GET)."""
+        try:
+            entry = self._pool_entry(_parts(op)[1])
+        except xexc.XCATError:
+            return True        # unknown: undo to be safe
+        return entry is not None and entry.status == 'used' and \
+            entry.owner == node
+
     def _pool_entry(self, target):
         for entry in zfcp.list_pool(self.client, self.hv, target.pool):
             if entry.lun == target.lun and \

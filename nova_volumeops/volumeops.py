@@ -204,7 +204,13 @@ class VolumeOps:
             LOG.error('Attach of volume %s to %s failed at step %s: %s; '
                       'rolling back', vid, guest.node,
                       op['steps'][done[-1]]['name'] if done else '-', e)
-            self._rollback(guest, vid)
+            refused = done and op['steps'][done[-1]]['name'] == 'pool' and \
+                isinstance(e, xexc.XCATCommandError) and \
+                not self.runner.pool_used_by(op, guest.node)
+            # A --reservezfcp that xCAT refused and that left the entry
+            # alone needs no undo; undoing it would clear the owner cinder
+            # stamped on the entry. (One pool read, on failure only.)
+            self._rollback(guest, vid, skip=done[-1] if refused else None)
             if isinstance(e, (VolumeOpsError, validate.InvalidInput,
                               fcp_alloc.NoFreeFcp)):
                 raise
@@ -225,10 +231,12 @@ class VolumeOps:
                  guest.node, state, op['volume']['lun'], op['volume']['fcps'])
         return state
 
-    def _rollback(self, guest, vid):
+    def _rollback(self, guest, vid, skip=None):
         """Undo every started step of the op, in reverse; best-effort."""
         op = self._op(guest, vid)
-        for step in reversed([s for s in op['steps'] if s.get('started')]):
+        started = [s for i, s in enumerate(op['steps'])
+                   if s.get('started') and i != skip]
+        for step in reversed(started):
             try:
                 self.runner.undo(op, step)
                 self._note_effect(guest, step, undone=True)

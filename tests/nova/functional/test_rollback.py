@@ -80,6 +80,11 @@ class TestRollback(base.SimulatorTestCase):
     def test_running_attach_rolls_back(self, name):
         g, ci, before = self._attach_fails('vm1', RUNNING_FAULTS[name])
         self.assert_clean('vm1', 0, before_files=before)
+        if name == 'reservezfcp':
+            # Refused by xCAT: nothing to undo, cinder's stamp is kept.
+            self.assertEqual(('reserved', 'volume-v1'),
+                             (self.pool_entry(0)['status'],
+                              self.pool_entry(0)['owner']))
         # And a retry succeeds.
         self.sim.admin.clear_faults()
         self.assertEqual('attached', self.ops.attach(g, ci, '/dev/vdb'))
