@@ -1,0 +1,242 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""The pure parts of tools/fullstack: CLI table parsing, the leak check's
+state comparison, step bookkeeping and the rendered configuration."""
+
+import configparser
+import json
+import os
+import stat
+
+import fixtures
+import testtools
+
+from tools.fullstack import harness
+from tools.fullstack import render
+
+SHOW = """\
++--------------------------------+--------------------------------------+
+| Property                       | Value                                |
++--------------------------------+--------------------------------------+
+| id                             | 27e1252b-1660-47d5-b745-79966af842bb |
+| os-vol-host-attr:host          | fullstack@zvm2#fast                  |
+| metadata                       |                                      |
+| status                         | available                            |
++--------------------------------+--------------------------------------+
+"""
+
+TWO_DICTS = """\
++-------------+--------------------------------------+
+| Property    | Value                                |
++-------------+--------------------------------------+
+| id          | 0c29fc6d-faf9-4a63-ba63-bc620a00a5fb |
+| status      | attached                             |
++-------------+--------------------------------------+
++--------------------+-------+
+| Property           | Value |
++--------------------+-------+
+| driver_volume_type | iscsi |
+| multi              | a     |
+|                    | b     |
++--------------------+-------+
+"""
+
+LIST = """\
++--------------------------------------+-----------+------+------+
+| ID                                   | Status    | Name | Size |
++--------------------------------------+-----------+------+------+
+| 27e1252b-1660-47d5-b745-79966af842bb | available | v1   | 1    |
+| 970b9551-d1a6-4f7c-84da-33952cc0953d | error     | bad  | 1    |
++--------------------------------------+-----------+------+------+
+"""
+
+EMPTY_LIST = """\
++----+--------+
+| ID | Status |
++----+--------+
++----+--------+
+"""
+
+
+class TestTables(testtools.TestCase):
+
+    def test_show(self):
+        d = harness.parse_dicts(SHOW)
+        self.assertEqual(1, len(d))
+        self.assertEqual('fullstack@zvm2#fast', d[0]['os-vol-host-attr:host'])
+        self.assertEqual('', d[0]['metadata'])
+        self.assertNotIn('Property', d[0])
+
+    def test_two_tables_and_a_wrapped_value(self):
+        first, second = harness.parse_dicts(TWO_DICTS)
+        self.assertEqual('attached', first['status'])
+        self.assertEqual('iscsi', second['driver_volume_type'])
+        self.assertEqual('a\nb', second['multi'])
+
+    def test_list(self):
+        rows = harness.parse_list(LIST)
+        self.assertEqual(['available', 'error'], [r['Status'] for r in rows])
+        self.assertEqual('bad', rows[1]['Name'])
+
+    def test_empty_list_and_no_table(self):
+        self.assertEqual([], harness.parse_list(EMPTY_LIST))
+        self.assertEqual([], harness.parse_list('ERROR: nothing\n'))
+
+    def test_parse_value(self):
+        self.assertEqual({'a': [1]}, harness.parse_value('{"a": [1]}'))
+        self.assertEqual({'a': True}, harness.parse_value("{'a': True}"))
+        self.assertEqual('plain', harness.parse_value('plain'))
+
+
+class TestConnectionInfo(testtools.TestCase):
+
+    def test_split_as_nova_does(self):
+        flat = {'driver_volume_type': 'fibre_channel', 'attachment_id': 'a1',
+                'target_lun': 3, 'zvm_fcp_lun': '4001400600000000', 'access_mode': 'rw'}
+        info = harness.nova_connection_info(flat, 'v1')
+        self.assertEqual('fibre_channel', info['driver_volume_type'])
+        self.assertEqual('v1', info['serial'])
+        self.assertEqual({'target_lun': 3, 'zvm_fcp_lun': '4001400600000000',
+                          'access_mode': 'rw'}, info['data'])
+        self.assertEqual('a1', flat['attachment_id'], 'input left alone')
+
+
+class TestStateDiff(testtools.TestCase):
+
+    def state(self, status='free', owner='', calls=(), units=None):
+        return {'pools': {'zvm1': {'gold': [{'status': status, 'owner': owner}]}},
+                'calls': list(calls),
+                'systems': [{'guests': [{'linux': {'kernel': {
+                    'units': units or {}, 'next_host': 0}}}]}]}
+
+    def test_equal_and_call_log_ignored(self):
+        self.assertEqual([], harness.state_diff(self.state(), self.state(calls=[1, 2])))
+
+    def test_pool_row_change_is_named(self):
+        diff = harness.state_diff(self.state(), self.state('reserved', 'wipe-1'))
+        self.assertEqual(['/pools/zvm1/gold[0]/owner: "" -> "wipe-1"',
+                          '/pools/zvm1/gold[0]/status: "free" -> "reserved"'], diff)
+
+    def test_hollow_additions_are_no_difference(self):
+        after = self.state(units={'1f00': {'500507680b21bac6': []}})
+        self.assertEqual([], harness.state_diff(self.state(), after))
+
+    def test_a_configured_unit_is_a_difference(self):
+        after = self.state(units={'1f00': {'500507680b21bac6': ['4001400600000000']}})
+        diff = harness.state_diff(self.state(), after)
+        self.assertEqual(1, len(diff))
+        self.assertIn('/kernel/units/1f00: added', diff[0])
+
+    def test_list_length_change(self):
+        diff = harness.state_diff({'a': [1]}, {'a': [1, 2]})
+        self.assertEqual(['/a: [1] -> [1, 2]'], diff)
+
+    def test_split_history(self):
+        before = self.state()
+        after = self.state('reserved', 'volume-1')
+        after['systems'][0]['guests'][0]['linux']['kernel']['next_host'] = 2
+        leaks, history = harness.split_history(harness.state_diff(before, after))
+        self.assertEqual(2, len(leaks))
+        self.assertEqual(1, len(history))
+        self.assertIn('counter', history[0][1])
+
+
+class TestSteps(testtools.TestCase):
+
+    def test_pass_fail_blocked_and_skip(self):
+        out = []
+        steps = harness.Steps('fake', out=out.append)
+
+        def boom():
+            raise harness.StepFailed('no LUN')
+        steps.add('a', lambda: 'fine')
+        steps.add('b', boom)
+        steps.add('c', lambda: None, needs=['b'])
+        steps.add('d', lambda: None, needs=['a'], driver='zvm')
+        steps.add('e', lambda: None, needs=['a'])
+        self.assertEqual((2, 2, 1), steps.run())
+        self.assertEqual({'a': 'pass', 'b': 'fail', 'c': 'fail', 'd': 'skip', 'e': 'pass'},
+                         steps.results)
+        text = '\n'.join(out)
+        self.assertIn('FAIL b', text)
+        self.assertIn('no LUN', text)
+        self.assertIn('FAIL c (blocked: b did not pass)', text)
+        self.assertIn('SKIP d (needs driver zvm)', text)
+
+    def test_wait_until_times_out_with_the_last_answer(self):
+        e = self.assertRaises(harness.StepFailed, harness.wait_until,
+                              lambda: [], 0, 'thing', interval=0)
+        self.assertIn('thing: not reached', str(e))
+
+
+class TestRender(testtools.TestCase):
+
+    def setUp(self):
+        super().setUp()
+        self.topology = render.load_topology()
+        self.work = self.useFixture(fixtures.TempDir()).path
+        self.params = {
+            'workdir': self.work, 'driver': 'zvm', 'api_port': 8776,
+            'transport_url': 'rabbit://guest:guest@127.0.0.1:5672/',
+            'api_paste_config': '/venv/etc/cinder/api-paste.ini',
+            'sim_url': 'https://127.0.0.1:4443', 'sim_ca_file': '/w/ca.pem',
+            'sim_username': 'admin', 'sim_password': 'passw0rd',
+            'guest_roots': {'cinder1': '/w/sim/guests/cinder1'}}
+
+    def parse(self, text):
+        cp = configparser.ConfigParser(interpolation=None)
+        cp.read_string(text)
+        return cp
+
+    def test_fcps_split_between_cinder_node_and_nova(self):
+        zvm1 = self.topology['systems'][0]
+        cinder, nova = render.split_fcps(zvm1)
+        self.assertEqual(['1f03', '2f02'], cinder)      # 2f03 is offline
+        self.assertEqual(['1f00', '1f01', '1f02', '2f00', '2f01'], nova)
+
+    def test_cinder_conf_one_backend_per_system(self):
+        conf = self.parse(render.cinder_conf(self.params, self.topology))
+        self.assertEqual('zvm1,zvm2', conf['DEFAULT']['enabled_backends'])
+        self.assertEqual('noauth', conf['DEFAULT']['auth_strategy'])
+        self.assertEqual('127.0.0.1', conf['DEFAULT']['osapi_volume_listen'])
+        zvm2 = conf['zvm2']
+        self.assertEqual('cinder_zvm.driver.ZVMFCPDriver', zvm2['volume_driver'])
+        self.assertEqual('zvm2', zvm2['volume_backend_name'])
+        self.assertEqual('fast,slow', zvm2['zvm_scsi_pool'])
+        self.assertEqual('cinder2', zvm2['zvm_cinder_node'])
+        self.assertEqual('/w/sim/guests/cinder1/sys', conf['zvm1']['zvm_cinder_node_sysfs_root'])
+        self.assertEqual('/w/ca.pem', zvm2['zvm_xcat_ca_file'])
+
+    def test_fake_driver_is_the_only_difference_needed(self):
+        conf = self.parse(render.cinder_conf(dict(self.params, driver='fake'), self.topology))
+        self.assertEqual(render.DRIVERS['fake'], conf['zvm1']['volume_driver'])
+        self.assertEqual('zvm1', conf['zvm1']['volume_backend_name'])
+        self.assertNotIn('zvm_xcat_password', conf['zvm1'])
+
+    def test_nova_conf_never_uses_the_cinder_node_fcps(self):
+        conf = self.parse(render.nova_conf(self.params, self.topology))
+        group = conf['zvm_volumeops']
+        self.assertEqual('zvm1', group['zvm_hypervisor'])
+        nova = set(group['fcp_list'].split(';'))
+        cinder = set(self.parse(render.cinder_conf(self.params, self.topology))
+                     ['zvm1']['zvm_cinder_node_fcp'].split(','))
+        self.assertEqual(set(), nova & cinder)
+
+    def test_main_writes_files_for_the_owner_only(self):
+        params = os.path.join(self.work, 'params.json')
+        with open(params, 'w') as f:
+            json.dump(self.params, f)
+        out = os.path.join(self.work, 'etc')
+        self.assertEqual(0, render.main([params, out]))
+        for name in ('cinder.conf', 'nova.conf'):
+            mode = stat.S_IMODE(os.stat(os.path.join(out, name)).st_mode)
+            self.assertEqual(0o600, mode, name)
