@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# cinder-zvm demo: a volume created, attached to a guest, detached and
+# deleted on a simulated z/VM, with a real cinder-volume process.
+# Uses the test virtualenv (.venv-test, created on first use like
+# tools/run-tests.sh; CINDER_ZVM_TEST_VENV overrides the path).
+set -u
+cd "$(dirname "$0")/.."
+TOP=$PWD
+VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
+
+. "$TOP/tools/ensure-venv.sh"
+ensure_venv "$VENV" requirements.txt test-requirements.txt || exit 2
+
+# The nova side runs in its own process (cinder and nova never share one).
+exec "$VENV/bin/python" "$TOP/tools/demo.py" "$@" 2> >(grep -v -e 'Eventlet' -e 'eventlet' -e 'monkey patching' >&2)
