@@ -148,6 +148,8 @@ class DataPathTestCase(base.SimulatorTestCase):
         return vol
 
     def loc(self, obj):
+        if isinstance(obj, location.LunLocation):
+            return obj
         return location.decode(getattr(obj, 'provider_location', obj))
 
     def lun_path(self, obj):
