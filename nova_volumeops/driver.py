@@ -38,6 +38,7 @@ from nova_volumeops import fcp_state
 from nova_volumeops import scripts
 from nova_volumeops import validate
 from nova_volumeops import volumeops
+from zvm_xcat import exception as xexc
 
 LOG = logging.getLogger(__name__)
 CONF = cfg.CONF
@@ -103,7 +104,14 @@ class ZVMVolumeMixin(object):
 
     def init_host(self, host):
         super().init_host(host)
-        report = self.volumeops.reconcile()
+        try:
+            report = self.volumeops.reconcile()
+        except xexc.XCATError as e:
+            # nova-compute still starts; the journal stays in the state
+            # file and is reconciled at the next start.
+            LOG.error('Could not reconcile z/VM volume state with xCAT: %s',
+                      e)
+            return
         LOG.info('z/VM volume state after restart: %s', report)
 
     def get_volume_connector(self, instance):

@@ -94,13 +94,25 @@ class VolumeOps:
                 inst = st['instances'].get(guest.uuid)
                 in_use = inst and (inst['volumes'] or inst['ops'] or
                                    inst['dedicated'])
-                if inst and inst['fcps'] and (
-                        in_use or self._still_ours(st, guest, inst, now)):
+                reuse = inst and inst['fcps'] and (
+                    in_use or self._still_ours(st, guest, inst, now))
+                if reuse and all(f in inst['wwpns'] for f in inst['fcps']):
                     if not inst['volumes'] and not inst['ops']:
                         inst['reserved_until'] = now + self.expiry
                     return connection.connector(guest, self.hv, self.host,
                                                 inst['fcps'], inst['wwpns'])
             devices = self.refresh_fcp_devices()
+            if reuse:
+                # Adopted FCPs (state rebuilt from a connection) lack WWPNs.
+                with self.store.transaction() as st:
+                    inst = st['instances'][guest.uuid]
+                    for f in inst['fcps']:
+                        if f not in devices:
+                            raise VolumeOpsError('FCP device %s of instance %s '
+                                                 'is unknown to xCAT' % (f, guest.uuid))
+                        inst['wwpns'][f] = devices[f].wwpn
+                    return connection.connector(guest, self.hv, self.host,
+                                                inst['fcps'], inst['wwpns'])
             with self.store.transaction() as st:
                 inst = st['instances'].setdefault(
                     guest.uuid, fcp_state.new_instance(guest.node, guest.userid))

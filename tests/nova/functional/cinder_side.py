@@ -15,11 +15,12 @@ cinder and nova cannot share a process, so test_cross_side.py runs this
 script with the venv's python. It builds cinder_zvm.driver.ZVMFCPDriver
 against the simulator and does one action; input and output are JSON:
 
-  python cinder_side.py '{"action": "create", "url": ..., "volume_id": ...}'
-  -> {"provider_location": ...}
-  ... "initialize" (with "connector", "provider_location")
-  -> {"connection_info": {...}}
-  ... "terminate" -> {}
+  python cinder_side.py '{"action": "create+initialize", "url": ...,
+                          "volume_id": ..., "connector": {...}}'
+  -> {"provider_location": ..., "connection_info": {...}}
+  ... "terminate" (with "connector", "provider_location") -> {}
+
+(cinder takes seconds to import: one process per side of the attach.)
 """
 
 import json
@@ -60,17 +61,19 @@ def main(argv):
         context.get_admin_context(), id=req['volume_id'], size=req['size'],
         host='cinder@zvm1#gold',
         provider_location=req.get('provider_location'))
+    out = {}
     try:
-        if req['action'] == 'create':
-            out = drv.create_volume(volume) or {}
-        elif req['action'] == 'initialize':
-            out = {'connection_info': drv.initialize_connection(
-                volume, req['connector'])}
-        elif req['action'] == 'terminate':
-            drv.terminate_connection(volume, req['connector'])
-            out = {}
-        else:
-            raise ValueError('unknown action %r' % req['action'])
+        for action in req['action'].split('+'):
+            if action == 'create':
+                out.update(drv.create_volume(volume) or {})
+                volume.provider_location = out['provider_location']
+            elif action == 'initialize':
+                out['connection_info'] = drv.initialize_connection(
+                    volume, req['connector'])
+            elif action == 'terminate':
+                drv.terminate_connection(volume, req['connector'])
+            else:
+                raise ValueError('unknown action %r' % action)
     finally:
         coordination.COORDINATOR.stop()
     print(json.dumps(out))

@@ -51,12 +51,11 @@ class TestCinderAnswersOurConnector(base.SimulatorTestCase):
 
     def test_cross_process_attach_detach(self):
         g = self.guest('vm1')
-        created = self.cinder('create')
-        location = created['provider_location']
         connector = self.ops.get_connector(g)
         json.dumps(connector)            # what nova sends over RPC
-        ci = self.cinder('initialize', connector=connector,
-                         provider_location=location)['connection_info']
+        out = self.cinder('create+initialize', connector=connector)
+        location = out['provider_location']
+        ci = out['connection_info']
         self.assertEqual('fibre_channel', ci['driver_volume_type'])
         data = ci['data']
         self.assertEqual(connector['zvm_fcp'], data['zvm_fcp'])
