@@ -119,6 +119,10 @@ class DataPathTestCase(base.SimulatorTestCase):
                   'zvm_cinder_node_device_timeout': self.DEVICE_TIMEOUT}
         values.update(overrides)
         self.configure_backend('zvm1', **values)
+        self.conf_values = dict(values, zvm_xcat_server=self.sim.url,
+                                zvm_xcat_username=self.sim.username,
+                                zvm_xcat_password=self.sim.password,
+                                zvm_host='zvm1', zvm_scsi_pool='gold')
         conf = configuration.Configuration(
             cinder_driver.volume_opts + cinder_driver.image_opts,
             config_group='zvm1')

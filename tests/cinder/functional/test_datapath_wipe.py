@@ -13,6 +13,7 @@
 
 import os
 import subprocess
+import sys
 
 from tests.cinder.functional import datapath_base as dpb
 
@@ -89,6 +90,44 @@ class WipeTest(dpb.DataPathTestCase):
                                         self.row(vol)['owner']))
         self.assertZeros(vol)
         self.assertEqual([], self.data.list_quarantined())
+
+    def cli(self, *args):
+        conf = os.path.join(self.root, '..', 'cinder-%s.conf' % os.getpid())
+        values = dict(self.conf_values)
+        lines = ['[DEFAULT]', 'state_path = %s' % self.root + '-state',
+                 '[coordination]',
+                 'backend_url = file://%s-locks' % self.root,
+                 '[oslo_concurrency]', 'lock_path = %s-locks' % self.root,
+                 '[zvm1]']
+        lines += ['%s = %s' % (k, ','.join(v) if isinstance(v, list) else v)
+                  for k, v in values.items()]
+        with open(conf, 'w') as f:
+            f.write('\n'.join(lines) + '\n')
+        proc = subprocess.run(
+            [sys.executable, '-m', 'cinder_zvm.quarantine_cli',
+             '--config-file', conf, '--backend', 'zvm1'] + list(args),
+            capture_output=True, text=True, timeout=120)
+        return proc.returncode, proc.stdout
+
+    def test_cli_lists_and_cleans(self):
+        vol = self.dirty_volume(dpb.SMALL_LUNS[2])
+        self.immutable(vol)
+        self.data.delete_volume(vol)
+        rc, out = self.cli('list')
+        self.assertEqual(0, rc, out)
+        self.assertIn(self.loc(vol).lun, out)
+        self.assertIn(vol.id, out)
+        self.assertIn('1 quarantined LUN(s)', out)
+        rc, out = self.cli('clean')
+        self.assertEqual(1, rc, out)        # still immutable: not freed
+        self.assertIn('QUARANTINED', out)
+        self.immutable(vol, on=False)
+        rc, out = self.cli('clean', '--id', vol.id)
+        self.assertEqual(0, rc, out)
+        self.assertIn('1 freed, 0 still quarantined', out)
+        self.assertEqual('free', self.row(vol)['status'])
+        self.assertZeros(vol)
+        self.assertNodeClean()
 
     def test_dedicate_fault_during_wipe_keeps_lun_quarantined(self):
         vol = self.dirty_volume(dpb.SMALL_LUNS[0])
