@@ -272,9 +272,12 @@ class ZVMFCPBackend(object):
                 'provider_id': loc.source_name}
 
     def _no_lun(self, pool, size_gb):
-        largest = bestfit.largest_free(self._pool_entries.get(pool, ()))
-        hint = (' (largest free LUN at the last stats read: %d GiB)'
-                % stats.whole_gib(largest.size_bytes) if largest else '')
+        hint = ''
+        if pool in self._pool_entries:
+            largest = bestfit.largest_free(self._pool_entries[pool])
+            hint = (' (largest free LUN at the last stats read: %d GiB)'
+                    % stats.whole_gib(largest.size_bytes) if largest else
+                    ' (the pool had no free LUN at the last stats read)')
         return _backend_error(
             'xCAT pool %(pool)s of %(hv)s has no free LUN of %(size)d GiB or '
             'larger%(hint)s', pool=pool, hv=self.hypervisor, size=size_gb,

@@ -11,6 +11,7 @@ reserved for it.
 
 import time
 
+from cinder import exception
 import ddt
 
 from tests.cinder.functional import base
@@ -88,6 +89,26 @@ class FaultTest(base.SimulatorTestCase):
         self.settle(action)
         self.assert_pools_consistent()
         self.cleanup_and_check(vol)
+
+    def test_create_answer_lost_and_read_back_fails(self):
+        # The reservation lands, its answer is lost, and the read-back fails
+        # too: the volume ends in error, its LUN carries its owner, and the
+        # delete of the error volume finds it by owner and quarantines it.
+        _fault(self.sim, '--reservezfcp', 'drop', True)
+        _fault(self.sim, '--zfcppool', 'status', False, count=0)
+        vol = self.new_volume(size=3)
+        self.assertRaises(exception.VolumeBackendAPIException,
+                          self.mgr.create_volume, self.ctxt, vol,
+                          allow_reschedule=False)
+        row = self.assert_status(vol, 'error')
+        self.assertIsNone(row.provider_location)
+        self.settle('drop')
+        owned = [r for r in self.pool() if r['owner'] == 'volume-' + vol.id]
+        self.assertEqual(1, len(owned))
+        self.assert_pools_consistent()
+        self.cleanup_and_check(vol)
+        self.assertEqual(['wipe-' + vol.id], [
+            r['owner'] for r in self.pool() if r['lun'] == owned[0]['lun']])
 
     # -- delete: --zfcppool then --reservezfcp (wipe) or --releasezfcp ---
 

@@ -149,3 +149,50 @@ class LifecycleTest(base.SimulatorTestCase):
         gold = [p for p in stats['pools'] if p['pool_name'] == 'gold'][0]
         self.assertEqual(10, gold['free_capacity_gb'])
         self.assertEqual(20, gold['quarantined_capacity_gb'])
+
+
+class TwoBackendsTest(base.SimulatorTestCase):
+    """Two backends (one per z/VM system) of one cinder.conf, in one process."""
+
+    def setUp(self):
+        super().setUp()
+        self.start_backend('zvm1')
+        self.start_backend('zvm2')
+
+    def test_each_backend_uses_its_own_system(self):
+        zvm2_before = {p: self.pool('zvm2', p) for p in ('fast', 'slow')}
+        v1 = self.create('zvm1', 'silver', size=2)      # silver 3G LUN
+        self.assertEqual('available', v1.status)
+        self.assertEqual({p: self.pool('zvm2', p) for p in ('fast', 'slow')},
+                         zvm2_before)
+        v2 = self.create('zvm2', 'slow', size=5)        # slow 6G LUN
+        loc2 = location.decode(v2.provider_location)
+        self.assertEqual(('zvm2', 'slow', '4011400100000000'),
+                         (loc2.hypervisor, loc2.pool, loc2.lun))
+        self.assertEqual('volume-' + v2.id, self.entry(v2, 'zvm2')['owner'])
+        # A zvm1 guest cannot attach a zvm2 LUN.
+        self.assertRaises(exception.InvalidConnectorException,
+                          self.managers['zvm2'].driver.initialize_connection,
+                          v2, CONNECTOR)
+        zvm2_conn = dict(CONNECTOR, zvm_hypervisor='zvm2', zvm_fcp=['1c00'],
+                         wwpns=['c05076ffe6001112'])
+        info = self.managers['zvm2'].initialize_connection(self.ctxt, v2,
+                                                           zvm2_conn)
+        self.assertEqual('zvm2', info['data']['zvm_hypervisor'])
+        self.delete(v2, 'zvm2')
+        self.delete(v1, 'zvm1')
+        self.assert_pools_consistent('zvm1')
+        self.assert_pools_consistent('zvm2')
+        stats = self.managers['zvm2'].driver.get_volume_stats(refresh=True)
+        self.assertEqual(['fast', 'slow'],
+                         [p['pool_name'] for p in stats['pools']])
+
+    def test_manageable_list_from_the_simulator(self):
+        vol = self.create('zvm2', 'fast', size=1)
+        got = self.managers['zvm2'].driver.get_manageable_volumes(
+            [{'id': vol.id}], None, 100, 0, ['reference'], ['asc'])
+        self.assertEqual(7, len(got))               # fast 4 + slow 3
+        mine = [g for g in got if g['cinder_id'] == vol.id]
+        self.assertEqual(1, len(mine))
+        self.assertFalse(mine[0]['safe_to_manage'])
+        self.assertEqual(6, sum(g['safe_to_manage'] for g in got))

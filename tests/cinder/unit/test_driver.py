@@ -142,6 +142,19 @@ class CreateDeleteTest(DriverTestBase):
         self.assertIn('largest free LUN at the last stats read: 3 GiB',
                       str(exc))
 
+    def test_create_exhausted_pool(self):
+        self.zfcp.reserve.side_effect = xexc.XCATCommandError(
+            ['zvm1: (Error) A suitable device of 1024M or larger could not '
+             'be found'])
+        self.zfcp.list_pool.return_value = pr.entries(
+            pr.row('reserved', 2, '3G', 'volume-x'))
+        self.drv._update_volume_stats()
+        exc = self.assertRaises(exception.VolumeBackendAPIException,
+                                self.drv.create_volume,
+                                self.volume(size=1, provider_location=None))
+        self.assertIn('pool gold of zvm1 has no free LUN of 1 GiB', str(exc))
+        self.assertIn('no free LUN at the last stats read', str(exc))
+
     def test_create_unknown_pool(self):
         exc = self.assertRaises(exception.VolumeBackendAPIException,
                                 self.drv.create_volume,
