@@ -18,7 +18,8 @@ step            do                                  undo
 ==============  ==================================  ===========================
 dedicate        chvm --dedicatedevice F F 0         chvm --undedicatedevice F
 pool            chhypervisor --reservezfcp ... used chvm --removezfcp ... 1
-guest           xdsh attach script (+ link script)  xdsh detach script
+guest           xdsh attach script                  xdsh detach script
+link            xdsh link script (multipath)        (the guest step's undo)
 notice          chvm --aemod setupDisk add + link   chvm --aemod remove x2
 guest_remove    xdsh detach script                  -
 notice_remove   chvm --aemod setupDisk remove x2    -
@@ -58,11 +59,15 @@ def new_op(kind, guest, target, spec, distro, running):
             'steps': []}
 
 
-def attach_plan(new_fcps, running):
+def attach_plan(new_fcps, running, multipath=False):
     plan = [{'name': 'dedicate', 'fcp': f} for f in new_fcps]
     plan.append({'name': 'pool'})
     if running:
         plan.append({'name': 'guest', 'offline': list(new_fcps)})
+        if multipath:
+            # Separate step so that the map found by 'guest' is journaled
+            # before the link script runs (its undo is the guest undo).
+            plan.append({'name': 'link'})
     else:
         plan.append({'name': 'notice'})
     return plan
@@ -125,6 +130,10 @@ class StepRunner:
             self._pool_return(node, target, spec)
         elif name == 'guest':
             return self._guest_attach(node, spec, distro)
+        elif name == 'link':
+            found = [s for s in op['steps'] if s['name'] == 'guest'][0]
+            self.run_script(node, scripts.render_link(
+                distro, spec, found['map'], found['wwid']))
         elif name == 'guest_remove':
             self._guest_detach(node, spec, distro, step.get('map'),
                                step.get('offline', ()))
@@ -152,6 +161,8 @@ class StepRunner:
                    'guest': {'name': 'guest_remove', 'map': step.get('map'),
                              'offline': step.get('offline', ())},
                    'notice': {'name': 'notice_remove'}}.get(name)
+        if name == 'link':
+            return            # undone by the guest step's undo
         if inverse is None:
             raise ValueError('step %r has no undo' % name)
         self.do(op, inverse)
@@ -222,9 +233,7 @@ class StepRunner:
             raise GuestScriptError('no multipath map for LUN %s in %s after '
                                    'configuring %d paths' % (spec.lun, node,
                                                              len(spec.paths)))
-        map_name, wwid = found
-        self.run_script(node, scripts.render_link(distro, spec, map_name, wwid))
-        return {'map': map_name, 'wwid': wwid}
+        return {'map': found[0], 'wwid': found[1]}
 
     def _guest_detach(self, node, spec, distro, map_name, offline):
         if spec.multipath and not map_name:

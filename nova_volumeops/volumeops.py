@@ -196,7 +196,8 @@ class VolumeOps:
             with self.store.transaction() as st:
                 inst = st['instances'][guest.uuid]
                 new = [f for f in fcps if f not in inst['dedicated']]
-                op['steps'] = steps_mod.attach_plan(new, running)
+                op['steps'] = steps_mod.attach_plan(new, running,
+                                                    spec.multipath)
                 inst['ops'][target.volume_id] = op
                 inst['reserved_until'] = None     # held by the op now
             return self._run_attach(guest, target.volume_id)
@@ -208,6 +209,7 @@ class VolumeOps:
             for index, step in enumerate(op['steps']):
                 self._journal(guest, vid, index, dict(step, started=True))
                 done.append(index)
+                op = self._op(guest, vid)    # with earlier steps' results
                 result = self.runner.do(op, step)
                 if result:
                     self._journal(guest, vid, index, dict(step, started=True, **result))

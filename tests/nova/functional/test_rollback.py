@@ -99,6 +99,24 @@ class TestRollback(base.SimulatorTestCase):
         self.client.power('vm9', 'on')
         self.assert_clean('vm9', 0, before_files=before)
 
+    def test_undo_runs_in_reverse_order(self):
+        g = self.guest('vm1')
+        ci = self.cinder_connection(g, 'v1', 0)
+        f1, f2 = ci['data']['zvm_fcp']
+        self.sim.admin.add_fault(**_fault('dsh', after=1, execute=True))
+        self.sim.admin.clear_calls()
+        self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
+                          '/dev/vdb')
+        calls = [(c['option'], c['args'][1] if c['option'] and 'dedicate' in
+                  c['option'] else None) for c in self.sim.admin.calls()]
+        self.assertEqual([('stat', None),
+                          ('--dedicatedevice', f1), ('--dedicatedevice', f2),
+                          ('--reservezfcp', None), ('dsh', None), ('dsh', None),
+                          # rollback: guest, pool, dedications in reverse
+                          ('dsh', None), ('--removezfcp', None),
+                          ('--undedicatedevice', f2),
+                          ('--undedicatedevice', f1)], calls)
+
     def test_sles12_rollback_of_guest_script(self):
         g, ci, before = self._attach_fails('vm5', _fault('dsh', execute=True))
         self.assert_clean('vm5', 0, before_files=before)
@@ -134,7 +152,7 @@ class TestRestart(base.SimulatorTestCase):
         ops2.detach(g, ci, '/dev/vdb')
         self.assert_clean('vm1', 0)
 
-    @ddt.data(1, 2, 3, 4)
+    @ddt.data(1, 2, 3, 4, 5)
     def test_crash_during_attach_then_reconcile(self, crash_at):
         """The process dies inside step N; the next start undoes it all."""
         g = self.guest('vm1')

@@ -105,6 +105,9 @@ class TestPlans(testtools.TestCase):
         self.assertEqual(
             ['dedicate', 'dedicate', 'pool', 'guest'],
             [s['name'] for s in steps.attach_plan(['1f00', '2f00'], True)])
+        self.assertEqual(
+            ['pool', 'guest', 'link'],
+            [s['name'] for s in steps.attach_plan([], True, multipath=True)])
         self.assertEqual(['pool', 'notice'],
                          [s['name'] for s in steps.attach_plan([], False)])
 
