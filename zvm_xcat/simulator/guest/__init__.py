@@ -5,3 +5,4 @@ for guests" and "The guest shell language".
 """
 
 from zvm_xcat.simulator.guest.linux import GuestLinux  # noqa: F401
+from zvm_xcat.simulator.guest.tree import TreeReactor  # noqa: F401

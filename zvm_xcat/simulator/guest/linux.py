@@ -31,6 +31,7 @@ from zvm_xcat.simulator.guest import reader
 from zvm_xcat.simulator.guest import shell
 from zvm_xcat.simulator.guest import state as state_mod
 from zvm_xcat.simulator.guest import sysfs as sysfs_mod
+from zvm_xcat.simulator.guest import tree
 from zvm_xcat.simulator.guest import udev as udev_mod
 from zvm_xcat.simulator.guest import vfs
 
@@ -55,7 +56,6 @@ class GuestLinux(vfs.VfsMixin):
         self.multipath = multipath_mod.Multipath(self)
         self.tree = None
         if root_dir:
-            from zvm_xcat.simulator.guest import tree
             self.tree = tree.TreeMirror(self, root_dir)
             self.tree.sync()
 
@@ -230,7 +230,6 @@ class GuestLinux(vfs.VfsMixin):
         guest.multipath.load(data['multipath'])
         guest.udev.load(data['udev'])
         if root_dir:
-            from zvm_xcat.simulator.guest import tree
             guest.root_dir = root_dir
             guest.tree = tree.TreeMirror(guest, root_dir)
             guest.tree.sync()

@@ -19,7 +19,6 @@ callers depend on it:
 - ``exit N`` ends the script with N; a syntax error is rc 2.
 """
 
-import fnmatch
 import posixpath
 import re
 
@@ -63,10 +62,6 @@ class Invocation:
     @property
     def name(self):
         return posixpath.basename(self.argv[0])
-
-    def bash_error(self, text):
-        """An error line as bash prints it for this script line."""
-        return 'bash: line %d: %s\n' % (self.line, text)
 
 
 class Shell:
@@ -343,8 +338,3 @@ class _CommandFailed(Exception):
 
 def _glob_escape(text):
     return ''.join('[%s]' % c if c in '*?[' else c for c in text)
-
-
-def glob_match(names, pattern):
-    """fnmatch without fnmatch's special handling of leading dots."""
-    return [name for name in names if fnmatch.fnmatchcase(name, pattern)]

@@ -28,14 +28,6 @@ def lookup(name, guest):
     return func
 
 
-def names():
-    return sorted(_REGISTRY)
-
-
-def usage_error(inv, text, rc=1):
-    return rc, '', '%s: %s\n' % (inv.name, text)
-
-
 # Import the tool families so that they register themselves.
 from zvm_xcat.simulator.guest.commands import coreutils  # noqa: E402,F401
 from zvm_xcat.simulator.guest.commands import storage  # noqa: E402,F401
