@@ -45,6 +45,10 @@ CONF = cfg.CONF
 vconf.register_opts(CONF)
 
 _INPUT_ERRORS = (validate.InvalidInput, scripts.UnsupportedDistro)
+# What a volume method turns into nova's error for the operation. xCAT
+# errors that escape VolumeOps happened before anything was changed (e.g.
+# the power state query); everything later is wrapped in VolumeOpsError.
+_OP_ERRORS = _INPUT_ERRORS + (volumeops.VolumeOpsError, xexc.XCATError)
 
 
 def guest_of(instance):
@@ -118,7 +122,7 @@ class ZVMVolumeMixin(object):
         try:
             return self.volumeops.get_connector(guest_of(instance))
         except (fcp_alloc.NoFreeFcp, volumeops.VolumeOpsError,
-                validate.InvalidInput) as e:
+                validate.InvalidInput, xexc.XCATError) as e:
             raise exception.ZVMDriverException(
                 error='no volume connector for instance %s: %s'
                       % (instance.uuid, e))
@@ -132,7 +136,7 @@ class ZVMVolumeMixin(object):
         try:
             state = self.volumeops.attach(guest_of(instance), connection_info,
                                           mountpoint)
-        except _INPUT_ERRORS + (volumeops.VolumeOpsError,) as e:
+        except _OP_ERRORS as e:
             raise exception.VolumeAttachFailed(volume_id=volume_id,
                                                reason=str(e))
         if state != fcp_state.ATTACHED:
@@ -147,7 +151,7 @@ class ZVMVolumeMixin(object):
         try:
             self.volumeops.detach(guest_of(instance), connection_info,
                                   mountpoint)
-        except _INPUT_ERRORS + (volumeops.VolumeOpsError,) as e:
+        except _OP_ERRORS as e:
             raise exception.VolumeDetachFailed(volume_id=volume_id,
                                                reason=str(e))
 
@@ -159,7 +163,7 @@ class ZVMVolumeMixin(object):
                                          requested_size)
         except volumeops.VolumeNotAttached:
             raise exception.VolumeNotFound(volume_id=volume_id)
-        except _INPUT_ERRORS + (volumeops.VolumeOpsError,) as e:
+        except _OP_ERRORS as e:
             raise exception.InvalidVolume(
                 reason='extend of %s failed: %s' % (volume_id, e))
 

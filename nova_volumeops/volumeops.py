@@ -324,7 +324,12 @@ class VolumeOps:
         LOG.info('Volume %s detached from %s', vid, guest.node)
 
     def _detach_unknown(self, guest, target, mountpoint, inst):
-        """No record of the volume: clean what may remain, never fail."""
+        """No record of the volume: clean what may remain, then succeed.
+
+        Running guest: the (tolerant) detach script and the pool return.
+        Stopped guest: the pool return only; nothing of ours was punched.
+        Only an unreachable xCAT fails it (the detach can be retried).
+        """
         LOG.warning('Volume %s is not recorded as attached to %s; cleaning '
                     'up what may remain', target.volume_id, guest.node)
         fcps = target.fcps or tuple((inst or {}).get('fcps', ()))
@@ -335,10 +340,13 @@ class VolumeOps:
             spec = scripts.VolumeSpec(fcps, target.wwpns, target.lun, mountpoint)
             running = self.client.power_state(guest.node) == 'on'
             op = steps_mod.new_op('detach', guest, target, spec, distro, running)
-            for step in steps_mod.detach_plan([], [], running, None):
+            plan = steps_mod.detach_plan([], [], running, None)
+            if not running:
+                plan = [s for s in plan if s['name'] != 'notice_remove']
+            for step in plan:
                 try:
                     self.runner.do(op, step)
-                except xexc.XCATError as e:
+                except (xexc.XCATError, steps_mod.GuestScriptError) as e:
                     LOG.warning('Cleanup step %s for unrecorded volume %s: %s',
                                 step['name'], target.volume_id, e)
         except (xexc.XCATNodeNotFound, scripts.UnsupportedDistro) as e:

@@ -34,6 +34,7 @@ from nova_volumeops import fcp_alloc
 from nova_volumeops import scripts
 from nova_volumeops import validate
 from nova_volumeops import volumeops
+from zvm_xcat import exception as xexc
 
 CONF = cfg.CONF
 objects.register_all()
@@ -144,7 +145,8 @@ class TestErrorMapping(testtools.TestCase):
         inst = make_instance()
         for err in (scripts.UnsupportedDistro('centos'),
                     validate.InvalidInput('mountpoint', 'x;y', 'a name'),
-                    volumeops.VolumeOpsError('rolled back')):
+                    volumeops.VolumeOpsError('rolled back'),
+                    xexc.XCATNodeNotFound('Invalid nodes and/or groups')):
             self.ops.attach.side_effect = err
             e = self.assertRaises(exception.VolumeAttachFailed,
                                   self.drv.attach_volume, None, self.ci, inst,
