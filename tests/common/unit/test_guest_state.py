@@ -68,6 +68,7 @@ class StateTest(testtools.TestCase):
                           'hctl': '0:0:0:1074085889'}, state['disks']['sda'])
         self.assertEqual({'mpatha': {'wwid': wwid, 'dm': 'dm-0', 'paths': ['sda', 'sdb']}},
                          state['multipath'])
+        self.assertEqual({wwid: ['sda', 'sdb']}, state['multipath_paths'])
         self.assertEqual({'/dev/vdb': 'sda', '/dev/vdc': 'dm-0'}, state['mountpoints'])
         self.assertEqual([['1f00', gf.WWPN1, '0x' + gf.LUN1]],
                          state['persistent']['zfcp_conf'])

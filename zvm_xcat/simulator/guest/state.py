@@ -14,6 +14,7 @@ Keys (all hex lower case, without 0x, LUNs full 64-bit):
   by_path          {'/dev/disk/by-path/...': 'sdX'}
   by_id            {'/dev/disk/by-id/...': 'sdX' | 'dm-N'}
   multipath        {map name: {'wwid', 'dm': 'dm-N', 'paths': [sdX]}}
+  multipath_paths  {wwid: [sdX]}               # the same maps by WWID
   mountpoints      {'/dev/vdb': 'sda' | 'dm-0'}   # udev rule links + ln -s in /dev
   persistent       {'zfcp_conf': [[dev, wwpn, lun_text]],
                     'udev_online': [dev], 'udev_units': [[dev, wwpn, lun_text]],
@@ -71,6 +72,8 @@ def build(guest):
         'multipath': {n: {'wwid': mp['wwid'], 'dm': 'dm-%d' % mp['dm'],
                           'paths': list(mp['paths'])}
                       for n, mp in guest.multipath.maps.items()},
+        'multipath_paths': {mp['wwid']: list(mp['paths'])
+                            for mp in guest.multipath.maps.values()},
         'mountpoints': mountpoints,
         'persistent': _persistent(guest),
         'etc_files': {p: c for p, c in sorted(guest.store.files.items())
