@@ -108,19 +108,36 @@ def nova_connection_info(flat, volume_id):
             'serial': volume_id}
 
 
+def size_mib(text):
+    """'2G' / '512M' (xCAT pool sizes) -> MiB; unknown sizes sort last."""
+    text = (text or '').strip().upper()
+    try:
+        if text.endswith('G'):
+            return int(float(text[:-1]) * 1024)
+        if text.endswith('M'):
+            return int(float(text[:-1]))
+    except ValueError:
+        pass
+    return float('inf')
+
+
 # -- simulator state ------------------------------------------------------
 
 # Read-back parts that record history rather than state.
 IGNORED_KEYS = frozenset({'calls', 'call_log', 'faults', 'latency', 'clock'})
 
-# Differences that are not a leaked resource, each with the reason. A real
-# Linux keeps these after a detach too; none holds a LUN, an FCP device or
-# a configuration entry. They are reported, not failed.
+# Differences that are not a leaked resource, each with the reason; the
+# patterns match a whole diff line of state_diff. A real system keeps these
+# after a detach too, and none holds a LUN, an FCP device or a guest
+# configuration entry. They are reported, not failed.
 HISTORY = (
-    (re.compile(r'/next_\w+$'), 'allocation counter (SCSI host / dm numbers)'),
+    (re.compile(r'/next_\w+: '), 'allocation counters (SCSI host / dm numbers)'),
     (re.compile(r'/files/files//etc/multipath/'), "multipath's own WWID/binding memory"),
     (re.compile(r'/kernel/ports/'), 'remote ports seen by a port scan (the fabric)'),
-    (re.compile(r'/kernel/cio_(freed|added)$'), 'cio_ignore list history'),
+    (re.compile(r'/kernel/cio_(freed|added): '), 'cio_ignore list history'),
+    # xCAT's --removefilesysnode deletes its rule lines but keeps the file.
+    (re.compile(r'/files/files//etc/udev/rules\.d/56-zfcp\.rules: added ""$'),
+     "xCAT's emptied 56-zfcp.rules"),
 )
 
 
@@ -167,9 +184,8 @@ def split_history(diffs, rules=HISTORY):
     """(leaks, [(diff, reason)]): separate history from real differences."""
     leaks, history = [], []
     for diff in diffs:
-        path = diff.split(': ', 1)[0]
         for pattern, reason in rules:
-            if pattern.search(path):
+            if pattern.search(diff):
                 history.append((diff, reason))
                 break
         else:

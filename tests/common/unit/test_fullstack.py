@@ -136,6 +136,11 @@ class TestStateDiff(testtools.TestCase):
         self.assertEqual(1, len(diff))
         self.assertIn('/kernel/units/1f00: added', diff[0])
 
+    def test_size_mib(self):
+        self.assertEqual(512, harness.size_mib('512M'))
+        self.assertEqual(2048, harness.size_mib('2G'))
+        self.assertEqual(float('inf'), harness.size_mib(''))
+
     def test_list_length_change(self):
         diff = harness.state_diff({'a': [1]}, {'a': [1, 2]})
         self.assertEqual(['/a: [1] -> [1, 2]'], diff)
@@ -148,6 +153,13 @@ class TestStateDiff(testtools.TestCase):
         self.assertEqual(2, len(leaks))
         self.assertEqual(1, len(history))
         self.assertIn('counter', history[0][1])
+
+    def test_only_an_empty_zfcp_rules_file_is_history(self):
+        path = '/g/files/files//etc/udev/rules.d/56-zfcp.rules'
+        leaks, history = harness.split_history([path + ': added ""',
+                                                path + ': added "KERNEL==..."'])
+        self.assertEqual([path + ': added "KERNEL==..."'], leaks)
+        self.assertEqual(1, len(history))
 
 
 class TestSteps(testtools.TestCase):
