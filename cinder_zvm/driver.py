@@ -4,15 +4,20 @@
 z/VM system.  A volume is one LUN of an xCAT zFCP pool, taken best-fit by
 size by xCAT itself; nova's z/VM side attaches it to a guest with the
 connection_info this driver returns.  This class only speaks cinder's
-driver protocol; the work is in :mod:`cinder_zvm.common`.
+driver protocol; the control path (pools, attach data) is in
+:mod:`cinder_zvm.common`, the data path (wipe, images, snapshots, clones
+over a host attach on the Cinder node) in :mod:`cinder_zvm.datapath`,
+enabled when ``zvm_cinder_node`` is set.
 """
 
 from cinder.common import constants
+from cinder import exception
 from cinder import interface
 from cinder.volume import driver
 from oslo_log import log as logging
 
 from cinder_zvm import common
+from cinder_zvm import datapath
 from cinder_zvm import opts
 
 LOG = logging.getLogger(__name__)
@@ -42,6 +47,7 @@ class ZVMFCPDriver(driver.VolumeDriver):
         super().__init__(*args, **kwargs)
         self.configuration.append_config_values(opts.driver_opts())
         self.backend = common.ZVMFCPBackend(self.configuration)
+        self.datapath = None        # set by do_setup when configured
 
     @staticmethod
     def get_driver_options():
@@ -51,9 +57,22 @@ class ZVMFCPDriver(driver.VolumeDriver):
 
     def do_setup(self, context):
         self.backend.setup()
+        if self.configuration.safe_get('zvm_cinder_node'):
+            self.datapath = datapath.ZVMDataPath(self.backend)
 
     def check_for_setup_error(self):
         self.backend.check_setup()
+        if self.datapath is not None:
+            self.datapath.check_setup()
+
+    def _data_path(self, what):
+        """The data path, or a clear error naming what needs it."""
+        if self.datapath is None:
+            raise exception.VolumeDriverException(
+                message='%s needs the host attach of the Cinder node: set '
+                        'zvm_cinder_node and zvm_cinder_node_fcp in the '
+                        'backend section' % what)
+        return self.datapath
 
     # -- volumes --------------------------------------------------------
 
@@ -61,11 +80,58 @@ class ZVMFCPDriver(driver.VolumeDriver):
         return self.backend.create_volume(volume)
 
     def delete_volume(self, volume):
+        """Quarantine (or free) the LUN; with the data path, also wipe it."""
+        if self.datapath is not None:
+            return self.datapath.delete_volume(volume)
         clear = (self.configuration.safe_get('volume_clear') or 'zero').lower()
         self.backend.delete_volume(volume, wipe=clear != 'none')
 
     def extend_volume(self, volume, new_size):
         self.backend.extend_volume(volume, new_size)
+
+    # -- data operations (cinder_zvm.datapath) -----------------------
+
+    def copy_image_to_volume(self, context, volume, image_service, image_id,
+                             disable_sparse=False):
+        self._data_path('copy_image_to_volume').copy_image_to_volume(
+            context, volume, image_service, image_id,
+            disable_sparse=disable_sparse)
+
+    def copy_volume_to_image(self, context, volume, image_service,
+                             image_meta):
+        self._data_path('copy_volume_to_image').copy_volume_to_image(
+            context, volume, image_service, image_meta)
+
+    def create_snapshot(self, snapshot):
+        return self._data_path('create_snapshot').create_snapshot(snapshot)
+
+    def delete_snapshot(self, snapshot):
+        self._data_path('delete_snapshot').delete_snapshot(snapshot)
+
+    def create_cloned_volume(self, volume, src_vref):
+        return self._data_path('create_cloned_volume').create_cloned_volume(
+            volume, src_vref)
+
+    def create_volume_from_snapshot(self, volume, snapshot):
+        return self._data_path(
+            'create_volume_from_snapshot').create_volume_from_snapshot(
+                volume, snapshot)
+
+    def revert_to_snapshot(self, context, volume, snapshot):
+        self._data_path('revert_to_snapshot').revert_to_snapshot(
+            context, volume, snapshot)
+
+    def _attach_volume(self, context, volume, properties, remote=False):
+        """Host attach for cinder's generic data paths (backup, migrate)."""
+        return self._data_path('attaching a volume to the Cinder node') \
+            .attach_volume(context, volume, properties, remote=remote)
+
+    def _detach_volume(self, context, attach_info, volume, properties,
+                       force=False, remote=False, ignore_errors=False):
+        return self._data_path('detaching a volume from the Cinder node') \
+            .detach_volume(context, attach_info, volume, properties,
+                           force=force, remote=remote,
+                           ignore_errors=ignore_errors)
 
     # -- attach ---------------------------------------------------------
 

@@ -12,6 +12,7 @@ import itertools
 
 from oslo_config import cfg
 
+from cinder_zvm.hostattach import conf as hostattach_conf
 from zvm_xcat import conf as xcat_conf
 
 zvm_fcp_opts = [
@@ -29,8 +30,13 @@ zvm_fcp_opts = [
 
 
 def driver_opts():
-    """Every option a backend section of this driver reads."""
-    return list(itertools.chain(xcat_conf.xcat_opts, zvm_fcp_opts))
+    """Every option a backend section of this driver reads.
+
+    The host-attach options (``zvm_cinder_node``...) enable the data
+    operations (wipe, images, snapshots, clones; doc admin/datapath.rst).
+    """
+    return list(itertools.chain(xcat_conf.xcat_opts, zvm_fcp_opts,
+                                hostattach_conf.hostattach_opts))
 
 
 def list_opts():

@@ -390,3 +390,38 @@ class UncertainTest(test.TestCase):
             xexc.XCATConnectionError('t', may_have_reached=False)))
         self.assertFalse(common.is_uncertain(xexc.XCATCommandError(['x'])))
         self.assertFalse(common.is_uncertain(xexc.XCATAuthError('x')))
+
+
+class DataPathWiringTest(DriverTestBase):
+    """The data operations go to cinder_zvm.datapath when it is configured."""
+
+    def test_without_cinder_node_data_operations_say_what_is_missing(self):
+        self.assertIsNone(self.drv.datapath)
+        for call in (lambda: self.drv.create_snapshot(mock.Mock()),
+                     lambda: self.drv.create_cloned_volume(self.volume(),
+                                                           self.volume()),
+                     lambda: self.drv.copy_image_to_volume(
+                         self.ctxt, self.volume(), mock.Mock(), 'img'),
+                     lambda: self.drv._attach_volume(self.ctxt, self.volume(),
+                                                     {})):
+            exc = self.assertRaises(exception.VolumeDriverException, call)
+            self.assertIn('zvm_cinder_node', str(exc))
+
+    def test_with_cinder_node_operations_are_delegated(self):
+        self.override_config('zvm_cinder_node', 'cinder1', group=GROUP)
+        dp = self.patch('cinder_zvm.datapath.ZVMDataPath')
+        self.drv.do_setup(self.ctxt)
+        dp.assert_called_once_with(self.drv.backend)
+        self.zfcp.list_pool_names.return_value = ['gold', 'silver']
+        self.drv.check_for_setup_error()
+        dp.return_value.check_setup.assert_called_once_with()
+        vol = self.volume()
+        self.drv.delete_volume(vol)
+        dp.return_value.delete_volume.assert_called_once_with(vol)
+        self.zfcp.reserve.assert_not_called()
+        snap = mock.Mock()
+        self.drv.create_snapshot(snap)
+        dp.return_value.create_snapshot.assert_called_once_with(snap)
+        self.drv.revert_to_snapshot(self.ctxt, vol, snap)
+        dp.return_value.revert_to_snapshot.assert_called_once_with(
+            self.ctxt, vol, snap)
