@@ -122,7 +122,7 @@ class StepRunner:
         if name == 'dedicate':
             self.client.chvm(node, *connection.dedicate_args(step['fcp']))
         elif name == 'undedicate':
-            self.client.chvm(node, *connection.undedicate_args(step['fcp']))
+            self._undedicate(node, step['fcp'])
         elif name == 'pool':
             self.client.chhypervisor(self.hv, *connection.reserve_used_args(
                 target, node, spec.fcps))
@@ -186,6 +186,22 @@ class StepRunner:
             LOG.warning('--removezfcp for LUN %s on %s reported %s; the pool '
                         'entry is returned (%s), continuing', target.lun,
                         node, e, entry.status if entry else 'not in pool')
+
+    def _undedicate(self, node, fcp):
+        """chvm --undedicatedevice F; "not dedicated" counts as done.
+
+        SMAPI answers "Image device does not exist" when the directory no
+        longer has the device (an earlier try, an operator); the directory
+        (lsvm, one read on failure only) decides.
+        """
+        try:
+            self.client.chvm(node, *connection.undedicate_args(fcp))
+        except xexc.XCATCommandError as e:
+            lines = self.client.lsvm(node).node_lines(node)
+            if fcp in parse_dedications(lines):
+                raise
+            LOG.info('FCP %s is not dedicated to %s (%s); nothing to undo',
+                     fcp, node, e)
 
     def pool_used_by(self, op, node):
         """Is the op's pool entry marked used by ``node``? (1 GET)."""

@@ -229,6 +229,21 @@ class TestStoppedGuest(base.SimulatorTestCase):
         self.client.power(node, 'on')
         self.assert_clean(node, 0, before_files=before)
 
+    def test_boot_without_one_path_is_reported(self):
+        node = 'vm3'                     # Ubuntu 22.04, logged off
+        g = self.guest(node)
+        ci = self.cinder_connection(g, 'v1', 0)
+        self.ops.attach(g, ci, '/dev/vdb')
+        # Someone takes one FCP away before the guest boots.
+        self.client.chvm(node, '--undedicatedevice', ci['data']['zvm_fcp'][1])
+        self.client.power(node, 'on')
+        self.assertEqual({'v1': 'boot-failed'}, self.ops.verify(g))
+        vol = self.ops.store.read()['instances'][g.uuid]['volumes']['v1']
+        self.assertIn(ci['data']['zvm_fcp'][1], vol['error'])
+        # Detach still cleans up what is there.
+        self.ops.detach(g, ci, '/dev/vdb')
+        self.assert_clean(node, 0)
+
     def test_unreachable_after_boot_stays_pending(self):
         node = 'vm3'                     # Ubuntu 22.04, logged off
         g = self.guest(node)
