@@ -345,7 +345,12 @@ class Scenario:
         conf = os.path.join(self.work, 'etc', 'cinder.conf')
         for backend in self.backends:
             base = ['cinder-zvm-quarantine', '--config-file', conf, '--backend', backend]
-            listed = harness.run(base + ['list'], timeout=120).stdout.strip()
+            before = self.rows_with_owner_prefix(backend, 'wipe-')
+            listed = harness.run(base + ['list'], timeout=120).stdout
+            missing = [r for r in before if r.split('/', 1)[1].split(':')[-1] not in listed]
+            if missing:
+                raise harness.StepFailed('%s: quarantined LUNs not listed: %s'
+                                         % (backend, missing))
             proc = harness.run(base + ['clean'], timeout=600, check=False)
             if proc.returncode:
                 raise harness.StepFailed('%s clean exited %s: %s' % (
@@ -354,7 +359,7 @@ class Scenario:
             if left:
                 raise harness.StepFailed('%s: still quarantined after clean: %s'
                                          % (backend, left))
-            notes.append('%s: %d listed' % (backend, max(0, len(listed.splitlines()) - 1)))
+            notes.append('%s: %d LUNs wiped and freed' % (backend, len(before)))
         return ', '.join(notes)
 
     def cinder_node_rules(self):
