@@ -500,8 +500,8 @@ class ZVMFCPBackend(object):
                                sort_keys, sort_dirs):
         from cinder.volume import volume_utils
         pools = {pool: self.list_pool(pool) for pool in self.pools}
-        ids = {v['id'] for v in cinder_volumes}
-        entries = manage.manageable_list(pools, ids)
+        known = {v['id']: v.get('provider_id') for v in cinder_volumes}
+        entries = manage.manageable_list(pools, known)
         return volume_utils.paginate_entries_list(entries, marker, limit,
                                                   offset, sort_keys, sort_dirs)
 

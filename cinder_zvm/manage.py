@@ -4,11 +4,13 @@ A reference names a pool entry by ``source-name`` ``<wwpn>[;<wwpn>]:<lun>``
 (the driver's provider_id) or by ``source-id`` (the same string, as the
 manageable list prints it).  What may be adopted:
 
-- ``free`` entries, and ``reserved`` entries without owner (left by nova's
-  detach) or owned by this very volume (a repeated manage);
-- never an entry ``used`` by a guest, owned by another cinder volume, or
+- ``free`` entries, entries left by unmanage (``unmanaged-<id>``), and
+  entries owned by this very volume (a repeated manage);
+- never an entry ``used`` by a guest, owned by another cinder volume,
   quarantined for a wipe (adopting it would hand a deleted volume's data
-  to a new owner).
+  to a new owner), or ``reserved`` without owner: that is a cinder
+  volume's LUN just detached by nova, whose owner terminate_connection
+  writes back; adopting it would give one LUN to two volumes.
 """
 
 import math
@@ -68,27 +70,33 @@ def why_not_manageable(entry, volume_id=None):
             return 'already owned by cinder volume %s' % owner_id
     if kind == ownership.FOREIGN:
         return 'reserved by %s' % entry.owner
+    if kind == ownership.UNOWNED and not entry.owner:
+        return ('reserved without owner: the LUN of a volume detached by '
+                'nova, not yet given back to it')
     if not entry.size_bytes:
         return 'has no size in the pool file'
     return None
 
 
-def manageable_list(pools, cinder_volume_ids):
+def manageable_list(pools, cinder_volumes):
     """Entries for get_manageable_volumes (before cinder's paginate).
 
-    ``pools`` maps pool name -> entries; ``cinder_volume_ids`` are the ids of
-    the volumes cinder has on this host.
+    ``pools`` maps pool name -> entries; ``cinder_volumes`` maps the id of
+    each volume cinder has on this backend to its provider_id (or None).
+    A LUN counts as managed when its owner names one of them or when one
+    of them points at it (the owner column may be empty after a detach).
     """
+    by_name = {name: vid for vid, name in cinder_volumes.items() if name}
     result = []
     for pool, entries in pools.items():
         for entry in entries:
+            name = '%s:%s' % (entry.wwpn, entry.lun)
             owner_id = ownership.volume_id_of(entry.owner)
-            known = owner_id if owner_id in cinder_volume_ids else None
-            reason = why_not_manageable(entry)
-            if known:
-                reason = 'already managed'
+            known = (owner_id if owner_id in cinder_volumes
+                     else by_name.get(name))
+            reason = 'already managed' if known else why_not_manageable(entry)
             result.append({
-                'reference': {'source-name': '%s:%s' % (entry.wwpn, entry.lun)},
+                'reference': {'source-name': name},
                 'size': (int(math.ceil(entry.size_bytes / units.Gi))
                          if entry.size_bytes else 0),
                 'safe_to_manage': reason is None,

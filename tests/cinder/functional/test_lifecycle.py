@@ -190,7 +190,7 @@ class TwoBackendsTest(base.SimulatorTestCase):
     def test_manageable_list_from_the_simulator(self):
         vol = self.create('zvm2', 'fast', size=1)
         got = self.managers['zvm2'].driver.get_manageable_volumes(
-            [{'id': vol.id}], None, 100, 0, ['reference'], ['asc'])
+            [vol], None, 100, 0, ['reference'], ['asc'])
         self.assertEqual(7, len(got))               # fast 4 + slow 3
         mine = [g for g in got if g['cinder_id'] == vol.id]
         self.assertEqual(1, len(mine))

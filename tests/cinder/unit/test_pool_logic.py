@@ -123,7 +123,7 @@ class ManageTest(test.TestCase):
 
     @ddt.unpack
     @ddt.data(('free', '', None),
-              ('reserved', '', None),
+              ('reserved', '', 'reserved without owner'),
               ('reserved', 'unmanaged-x', None),
               ('reserved', 'volume-' + VID, None),
               ('used', 'vm1', 'in use by guest vm1'),
@@ -147,9 +147,13 @@ class ManageTest(test.TestCase):
     def test_manageable_list(self):
         pools = {'gold': pr.entries(pr.row('free', 1, '10G'),
                                     pr.row('reserved', 2, '5G', 'volume-' + VID),
-                                    pr.row('used', 3, '5G', 'vm1'))}
-        got = manage.manageable_list(pools, {VID})
-        self.assertEqual(3, len(got))
+                                    pr.row('used', 3, '5G', 'vm1'),
+                                    pr.row('reserved', 4, '5G', ''))}
+        other = '%s:%s' % (pr.W1, pr.lun(4))
+        got = manage.manageable_list(pools, {VID: None, 'v2': other})
+        self.assertEqual(4, len(got))
+        self.assertEqual('v2', got[3]['cinder_id'])
+        self.assertEqual('already managed', got[3]['reason_not_safe'])
         self.assertTrue(got[0]['safe_to_manage'])
         self.assertEqual({'source-name': '%s:%s' % (pr.W1, pr.lun(1))},
                          got[0]['reference'])
