@@ -54,7 +54,7 @@ SMALL_LUNS = ['40014%03x00000000' % i for i in range(4)]
 MULTIPATH_LUN = '4001500000000000'
 # Two LUNs that differ only in levels 3 and 4: one systemd by-path name.
 LEVEL4_LUNS = ['4001400500000000', '4001400540064007']
-GIB_LUNS = ['40016%03x00000000' % i for i in range(4)]
+GIB_LUNS = ['40016%03x00000000' % i for i in range(6)]
 
 
 def small_topology():
