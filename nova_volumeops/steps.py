@@ -165,7 +165,16 @@ class StepRunner:
             return            # undone by the guest step's undo
         if inverse is None:
             raise ValueError('step %r has no undo' % name)
-        self.do(op, inverse)
+        try:
+            self.do(op, inverse)
+        except GuestScriptError:
+            # The guest was logged off since (e.g. undo at the next
+            # nova-compute start): its persistent config would come back
+            # at boot, so have setupDisk remove it then.
+            if name != 'guest' or \
+                    self.client.power_state(op['guest']['node']) == 'on':
+                raise
+            self.do(op, {'name': 'notice_remove'})
 
     def _pool_return(self, node, target, spec):
         """chvm --removezfcp ... 1, tolerant of xCAT's own guest cleanup.

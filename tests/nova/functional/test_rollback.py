@@ -179,6 +179,27 @@ class TestRestart(base.SimulatorTestCase):
         inst = self.new_ops().store.read()['instances'].get(g.uuid, {})
         self.assertEqual({}, inst.get('ops', {}))
 
+    def test_crash_after_guest_script_then_guest_stops_then_reconcile(self):
+        g = self.guest('vm8')                         # RHEL 8: zfcp.conf
+        before = self.config_files('vm8')
+        ci = self.cinder_connection(g, 'v1', 0)
+        real_do = steps.StepRunner.do
+
+        def dying_do(runner, op, step):
+            result = real_do(runner, op, step)
+            if step['name'] == 'guest':
+                raise Crash()
+            return result
+        with mock.patch.object(steps.StepRunner, 'do', dying_do):
+            self.assertRaises(Crash, self.ops.attach, g, ci, '/dev/vdb')
+        self.assertIn(base.lun(0), self.config_files('vm8')['/etc/zfcp.conf'])
+        self.client.power('vm8', 'off')
+        report = self.new_ops().reconcile()
+        self.assertEqual(['v1'], report['rolled_back'])
+        # The persistent config is removed at the next boot (setupDisk).
+        self.client.power('vm8', 'on')
+        self.assert_clean('vm8', 0, before_files=before)
+
     def test_crash_during_detach_then_reconcile_finishes_it(self):
         g = self.guest('vm2')
         ci = self.cinder_connection(g, 'v1', 0)
