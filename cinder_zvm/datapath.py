@@ -105,6 +105,34 @@ class ZVMDataPath(object):
                     value=exc.msg)
         return self._connector
 
+    def detach_leftovers(self):
+        """Remove this backend's LUNs left attached by a crashed process.
+
+        Called at driver setup, before any operation runs. Costs no xCAT
+        call unless the Cinder node has LUN units configured on its listed
+        FCP devices; only LUNs of this backend's pools are touched (the
+        node's other disks are not ours). Returns the LUNs detached.
+        """
+        paths = self.connector.attached_paths()
+        if not paths:
+            return []
+        ours = {}
+        for pool in self.backend.pools:
+            for entry in self.backend.list_pool(pool):
+                for wwpn in entry.wwpns:
+                    ours[(wwpn, entry.lun)] = entry.wwpns
+        done = []
+        for wwpns, lun in sorted({(ours[(p.wwpn, p.lun)], p.lun)
+                                  for p in paths if (p.wwpn, p.lun) in ours}):
+            LOG.warning('LUN %(lun)s (target %(wwpns)s) was left attached to '
+                        'the Cinder node (crashed operation?): detaching',
+                        {'lun': lun, 'wwpns': ';'.join(wwpns)})
+            self.connector.disconnect_volume(
+                connector_mod.connection_properties(list(wwpns), lun), None,
+                force=True, ignore_errors=True)
+            done.append((wwpns, lun))
+        return done
+
     # ---- attach --------------------------------------------------------
 
     @contextlib.contextmanager

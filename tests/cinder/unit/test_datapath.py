@@ -169,6 +169,25 @@ class DataPathTestCase(test.TestCase):
                           self.data.attach_volume, self.ctxt, vol, {},
                           remote=True)
 
+    def test_detach_leftovers_removes_only_this_backends_luns(self):
+        self.node.add_lun(W, '4001499900000000', MiB)     # not in the pool
+        connector = self.data.connector
+        connector.connect_volume(connector_mod.connection_properties(W, LUN))
+        connector.connect_volume(connector_mod.connection_properties(
+            W, '4001499900000000'))
+        # a new process: nothing in the in-memory registry
+        self.mock_object(connector_mod.ZVMHostConnector, '_attached', {})
+        self.backend.calls = []
+        self.assertEqual([((W,), LUN)], self.data.detach_leftovers())
+        self.assertEqual([('0.0.1f00', '0x' + W, '0x4001499900000000')],
+                         self.node.units())
+        self.assertEqual([('list', 'gold')], self.backend.calls)
+
+    def test_detach_leftovers_costs_nothing_on_a_clean_node(self):
+        self.backend.calls = []
+        self.assertEqual([], self.data.detach_leftovers())
+        self.assertEqual([], self.backend.calls)
+
     def test_volume_without_lun(self):
         vol = fake_volume.fake_volume_obj(self.ctxt, size=1,
                                           provider_location=None)
