@@ -40,6 +40,7 @@ from cinder_zvm import ownership
 from cinder_zvm import stats
 from zvm_xcat import client as xcat_client
 from zvm_xcat import exception as xcat_exc
+from zvm_xcat import validate as xcat_validate
 from zvm_xcat import zfcp
 
 LOG = logging.getLogger(__name__)
@@ -65,10 +66,18 @@ def is_uncertain(exc):
                             xcat_exc.XCATRequestTimeout))
 
 
+def _error_text(exc):
+    return ' '.join(getattr(exc, 'errors', ()) or (str(exc),))
+
+
 def _no_lun_error(exc):
     """True for xCAT's "no suitable free entry" answer to --reservezfcp."""
-    text = ' '.join(getattr(exc, 'errors', ()) or (str(exc),))
-    return 'could not be found' in text or 'does not exist' in text
+    return 'suitable device' in _error_text(exc)
+
+
+def _no_pool_error(exc):
+    """True for findAndUpdatezFcpPool's "FCP storage pool does not exist"."""
+    return 'pool does not exist' in _error_text(exc)
 
 
 class ZVMFCPBackend(object):
@@ -99,9 +108,11 @@ class ZVMFCPBackend(object):
             if not conf.safe_get(option):
                 raise exception.InvalidConfigurationValue(option=option,
                                                           value='')
+        # The client's own validators, so that a name accepted here is one
+        # the client will send.
         try:
-            location.check_name(self.hypervisor, 'zvm_host')
-        except location.InvalidLocation:
+            xcat_validate.node_name(self.hypervisor or '', 'zvm_host')
+        except xcat_exc.XCATInvalidArgument:
             raise exception.InvalidConfigurationValue(
                 option='zvm_host', value=self.hypervisor or '')
         if not self.pools:
@@ -109,8 +120,8 @@ class ZVMFCPBackend(object):
                 option='zvm_scsi_pool', value='')
         for pool in self.pools:
             try:
-                location.check_name(pool, 'pool')
-            except location.InvalidLocation:
+                xcat_validate.pool_name(pool, 'zvm_scsi_pool')
+            except xcat_exc.XCATInvalidArgument:
                 raise exception.InvalidConfigurationValue(
                     option='zvm_scsi_pool', value=pool)
         if len(set(self.pools)) != len(self.pools):
@@ -253,6 +264,11 @@ class ZVMFCPBackend(object):
             except xcat_exc.XCATCommandError as exc:
                 if _no_lun_error(exc):
                     raise self._no_lun(pool, volume.size)
+                if _no_pool_error(exc):
+                    raise _backend_error(
+                        'xCAT pool %(pool)s does not exist on %(hv)s (xCAT '
+                        'deletes a pool file whose last entry was removed)',
+                        pool=pool, hv=self.hypervisor)
                 raise _backend_error(
                     'xCAT refused to reserve a %(size)s LUN in pool %(pool)s '
                     'of %(hv)s: %(exc)s', size=size, pool=pool,

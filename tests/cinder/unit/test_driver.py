@@ -75,6 +75,7 @@ class SetupTest(DriverTestBase):
               ('zvm_xcat_password', None), ('zvm_host', None),
               ('zvm_host', 'bad host'), ('zvm_scsi_pool', []),
               ('zvm_scsi_pool', ['gold', 'go ld']),
+              ('zvm_scsi_pool', ['gold', 'a,b.c']),
               ('zvm_scsi_pool', ['gold', 'GOLD']))
     def test_bad_option_named(self, option, value):
         drv = make_driver(self, **{option: value})
@@ -154,6 +155,14 @@ class CreateDeleteTest(DriverTestBase):
                                 self.volume(size=1, provider_location=None))
         self.assertIn('pool gold of zvm1 has no free LUN of 1 GiB', str(exc))
         self.assertIn('no free LUN at the last stats read', str(exc))
+
+    def test_create_pool_gone(self):
+        self.zfcp.reserve.side_effect = xexc.XCATCommandError(
+            ['zvm1: (Error) FCP storage pool does not exist'])
+        exc = self.assertRaises(exception.VolumeBackendAPIException,
+                                self.drv.create_volume,
+                                self.volume(provider_location=None))
+        self.assertIn('xCAT pool gold does not exist on zvm1', str(exc))
 
     def test_create_unknown_pool(self):
         exc = self.assertRaises(exception.VolumeBackendAPIException,
