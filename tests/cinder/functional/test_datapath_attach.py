@@ -121,6 +121,20 @@ class HostAttachTest(dpb.DataPathTestCase):
         self.assertNothingDedicated()
         self.assertNodeClean()
 
+    def test_leftovers_of_a_crash_are_detached_at_setup(self):
+        vol = self.volume(dpb.SMALL_LUNS[3])
+        props = connector_mod.connection_properties(self.loc(vol).wwpns,
+                                                    self.loc(vol).lun)
+        self.data.connector.connect_volume(props)
+        self.assertEqual(1, len(self.linux()['disks']))
+        # cinder-volume restarts: a new process knows nothing of it
+        self.mock_object(connector_mod.ZVMHostConnector, '_attached', {})
+        fresh = type(self.data)(self.backend)
+        self.assertEqual([((dpb.W1,), self.loc(vol).lun)],
+                         fresh.detach_leftovers())
+        self.assertNodeClean()
+        self.assertEqual({}, self.linux()['disks'])
+
     def test_failure_inside_the_block_still_detaches(self):
         vol = self.volume(dpb.SMALL_LUNS[2])
 
