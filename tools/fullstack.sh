@@ -51,6 +51,7 @@ step() {
 }
 
 finish() {
+    FINISHED=1
     local extra=""
     [ "$SKIPPED" -gt 0 ] && extra=", $SKIPPED skipped"
     say "logs and state: $WORK"
@@ -101,10 +102,18 @@ stop_all() {
 
 on_exit() {
     local rc=$?
-    [ -n "${SCENARIO_PID:-}" ] && kill -TERM "$SCENARIO_PID" 2>/dev/null
+    if [ -n "${SCENARIO_PID:-}" ]; then
+        kill -TERM -- "-$SCENARIO_PID" 2>/dev/null
+        wait "$SCENARIO_PID" 2>/dev/null
+    fi
     if [ "${#ORDER[@]}" -gt 0 ]; then
         say "stopping everything started (exit status $rc)"
         stop_all
+    fi
+    if [ -z "${FINISHED:-}" ]; then
+        # Interrupted or died early: still end with the counts, the
+        # interruption counted as one failure.
+        echo "fullstack: $PASSED passed, $((FAILED + 1)) failed"
     fi
 }
 trap on_exit EXIT
@@ -208,7 +217,9 @@ start_cinder() {
 
 run_scenario() {
     # In the background + wait, so that a signal reaches our trap at once.
-    PATH=$VENV/bin:$PATH py -m tools.fullstack.scenario \
+    # Its own process group too, so that its children (the nova side, the
+    # CLI) are stopped with it.
+    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.scenario \
         --driver "$DRIVER" --api "http://127.0.0.1:$API_PORT/v3" \
         --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
         --counts "$WORK/scenario.counts" --t0-ns "$T0" &
