@@ -18,12 +18,16 @@ Run by tools/demo.sh (which prepares the virtualenv).  Steps:
    attach through xCAT with the connection_info cinder returned), detach,
    delete; the pool is printed before and after.
 
+``--cleanup`` removes the working directory (cinder.conf, database, logs,
+simulator state) at the end; by default it is kept and printed.
+
 Nothing here is simulator-specific except where the simulator is started
 and inspected (its /_sim admin API).
 """
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -273,7 +277,11 @@ def main(argv):
         print(json.dumps(nova_side(json.loads(argv[1]))))
         return 0
     tmp = tempfile.mkdtemp(prefix='cinder-zvm-demo-')
-    return demo(tmp)
+    try:
+        return demo(tmp)
+    finally:
+        if '--cleanup' in argv:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == '__main__':
