@@ -10,6 +10,8 @@
 # Environment:
 #   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
 #                      fake (cinder's fake driver: proves the stack alone)
+#   FULLSTACK_TIMEOUT  seconds after which the whole run is stopped as
+#                      failed (default 1800)
 #   FULLSTACK_WORKDIR  where configs, state and logs go
 #                      (default: _work/fullstack, emptied at start)
 #   CINDER_ZVM_TEST_VENV  the virtualenv (default: .venv-test, shared with
@@ -110,6 +112,7 @@ on_exit() {
         say "stopping everything started (exit status $rc)"
         stop_all
     fi
+    [ -n "${WATCHDOG:-}" ] && kill -- "-$WATCHDOG" 2>/dev/null
     if [ -z "${FINISHED:-}" ]; then
         # Interrupted or died early: still end with the counts, the
         # interruption counted as one failure.
@@ -238,6 +241,10 @@ case $DRIVER in zvm|fake) ;; *) echo "FULLSTACK_DRIVER must be zvm or fake" >&2;
 rm -rf "$WORK"
 mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova"
 say "full-stack scenario, driver $DRIVER, work dir $WORK"
+# A bound on the whole run, whatever hangs: TERM to us runs the EXIT trap.
+setsid bash -c "sleep ${FULLSTACK_TIMEOUT:-1800}; echo 'fullstack: time limit reached' >&2; \
+    kill -TERM $$" </dev/null &
+WATCHDOG=$!
 
 step venv make_venv || finish
 step install-rabbitmq install_rabbitmq || finish
