@@ -116,7 +116,13 @@ class ImageRoundTripTest(dpb.DataPathTestCase):
         self.assertNodeClean()
         self.assertImageContent(self.raw, self.upload(vol, 'raw'))
         self.assertNodeClean()
+
+    def test_image_copy_keeps_the_lun_size(self):
+        vol = self.volume(dpb.SMALL_LUNS[3])
+        self.data.copy_image_to_volume(self.ctxt, vol, self.images,
+                                       self.add_image(self.raw, 'raw'))
         self.skip_if_truncated(vol, 32 * dpb.MiB)
+        self.assertEqual(32 * dpb.MiB, os.path.getsize(self.lun_path(vol)))
 
     def test_qcow2_round_trip(self):
         vol = self.volume(dpb.SMALL_LUNS[1])
