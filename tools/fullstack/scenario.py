@@ -26,6 +26,7 @@ from tools.fullstack import harness
 from tools.fullstack import render
 
 PREFIX = 'fs-'
+MARKER = b'cinder-zvm fullstack: data of a volume'
 INSTANCE = {'uuid': '6f1c3a52-0d5e-4b7a-9a43-5b8f2a1c0d01', 'name': 'VM1',
             'node': 'vm1', 'distro': 'rhel', 'version': '9.2'}
 # The connector of the fake-driver run (no nova side behind it).
@@ -46,6 +47,7 @@ class Scenario:
         self.attachments = {}   # short name -> attachment id
         self.conn_info = {}     # short name -> path of the connection_info JSON
         self.connectors = []
+        self.markers = {}       # short name -> (LUN backing file, size)
         self.baseline = None
         from zvm_xcat.simulator.admin_client import AdminClient
         self.admin = AdminClient(args.sim_url, ca_file=args.sim_ca or None)
@@ -220,6 +222,7 @@ class Scenario:
                                              % (INSTANCE['node'], lun))
                 note += ', guest %s shows LUN %s via FCP %s' % (
                     INSTANCE['node'], lun, ','.join(conn['zvm_fcp']))
+                self.write_marker(name, info)
             return note
         return attach
 
@@ -231,6 +234,31 @@ class Scenario:
         if list(info['zvm_fcp']) != list(conn['zvm_fcp']):
             raise harness.StepFailed('connection_info FCPs %s, connector %s'
                                      % (info['zvm_fcp'], conn['zvm_fcp']))
+
+    def write_marker(self, name, info):
+        """What the guest writes: a marker at both ends of the LUN."""
+        wwpn = info['target_wwn'] if isinstance(info['target_wwn'], str) \
+            else ';'.join(info['target_wwn'])
+        path = self.admin.lun_path(wwpn, info['zvm_fcp_lun'])
+        size = os.path.getsize(path)
+        with open(path, 'r+b') as f:
+            for offset in (0, size - len(MARKER)):
+                f.seek(offset)
+                f.write(MARKER)
+        self.markers[name] = (path, size)
+
+    def data_wiped(self):
+        """The deleted volumes' data is gone from their LUNs (wipe on delete)."""
+        if not self.markers:
+            raise harness.StepFailed('no volume data was written')
+        for name, (path, size) in self.markers.items():
+            with open(path, 'rb') as f:
+                for offset in (0, size - len(MARKER)):
+                    f.seek(offset)
+                    if f.read(len(MARKER)) == MARKER:
+                        raise harness.StepFailed('volume %s: its data is still on the LUN '
+                                                 '(%s at %d)' % (name, path, offset))
+        return '%d LUN(s) no longer hold the data written through the guest' % len(self.markers)
 
     def reuse_fcps(self):
         if len(self.connectors) < 2:
@@ -440,6 +468,7 @@ class Scenario:
         steps.add('delete', self.delete_all, needs=['services-up'])
         steps.add('quarantine-clean', self.quarantine_clean, needs=['delete'],
                   driver='zvm')
+        steps.add('data-wiped', self.data_wiped, needs=['delete', 'attach'], driver='zvm')
         steps.add('no-leaks', self.no_leaks, needs=['sim-baseline', 'delete'])
 
     def create_on_second(self, backend):
