@@ -242,10 +242,25 @@ class ZVMHostConnector(object):
                 'devices': devices, 'multipath_id': multipath_id}
 
     def _add_units(self, wwpns, lun, undo):
-        """unit_add on the first usable path, or on all with multipath."""
+        """unit_add on the first usable path, or on all with multipath.
+
+        An FCP device that cannot be brought into use (xCAT refuses the
+        dedicate, it never appears or comes online) is rolled back at once
+        and the next listed device is tried: one broken device or CHPID
+        does not stop data operations.
+        """
         paths, skipped = [], []
         for devno in self.fcp_devices:
-            self.fcp.prepare(devno, undo)
+            device_undo = waiting.UndoList()
+            try:
+                self.fcp.prepare(devno, device_undo)
+            except Exception as exc:
+                LOG.warning('FCP device %(dev)s of the Cinder node cannot be '
+                            'used: %(exc)s', {'dev': devno, 'exc': exc})
+                device_undo.run()
+                skipped.append('FCP %s: %s' % (devno, exc))
+                continue
+            undo.extend(device_undo)
             visible = self._visible_ports(devno, wwpns)
             for wwpn in wwpns:
                 if wwpn not in visible:

@@ -67,6 +67,11 @@ class UndoList(object):
     def push(self, description, func, *args, **kwargs):
         self._steps.append((description, func, args, kwargs))
 
+    def extend(self, other):
+        """Take over the steps of ``other`` (after the ones already here)."""
+        self._steps.extend(other._steps)
+        other._steps = []
+
     def __len__(self):
         return len(self._steps)
 

@@ -17,7 +17,6 @@ from cinder_zvm.hostattach import connector as connector_mod
 from cinder_zvm.hostattach import errors
 from cinder_zvm import location
 from tests.cinder.functional import datapath_base as dpb
-from zvm_xcat import exception as xcat_exc
 
 
 class HostAttachTest(dpb.DataPathTestCase):
@@ -103,19 +102,29 @@ class HostAttachTest(dpb.DataPathTestCase):
         self.assertEqual([], self.linux()['online_fcp'])
         self.assertNothingDedicated()
 
-    def test_dedicate_fault_leaves_nothing(self):
+    def test_dedicate_faults_leave_nothing(self):
         vol = self.volume(dpb.SMALL_LUNS[1])
-        self.sim.admin.add_fault(option='--dedicatedevice')
-        self.assertRaises(xcat_exc.XCATError,
-                          self.data.attached(self.loc(vol)).__enter__)
+        self.sim.admin.add_fault(option='--dedicatedevice', count=2)
+        exc = self.assertRaises(errors.NoUsablePath,
+                                self.data.attached(self.loc(vol)).__enter__)
+        self.assertIn('FCP 1f00: xCAT command failed', str(exc))
+        self.assertIn('FCP 2f00: xCAT command failed', str(exc))
         self.assertNothingDedicated()
+        self.assertNodeClean()
+
+    def test_one_failing_fcp_device_fails_over_to_the_next(self):
+        vol = self.volume(dpb.SMALL_LUNS[1])
+        self.sim.admin.add_fault(option='--dedicatedevice', count=1)
+        self.write_through_attach(vol, b'via 2f00')
+        self.assertEqual(b'via 2f00', self.read_lun(vol, 8))
+        self.assertEqual({'2f00': '2f00'}, self.node_state()['active'])
         self.assertNodeClean()
 
     def test_device_invisible_after_dedicate_is_undedicated(self):
         # cio_ignore -r through xCAT fails: the device never shows up.
         vol = self.volume(dpb.SMALL_LUNS[1])
         self.sim.admin.add_fault(option='dsh', count=5)
-        exc = self.assertRaises(errors.DeviceWaitTimeout,
+        exc = self.assertRaises(errors.NoUsablePath,
                                 self.data.attached(self.loc(vol)).__enter__)
         self.assertIn('FCP device 1f00 to appear', str(exc))
         self.assertNothingDedicated()

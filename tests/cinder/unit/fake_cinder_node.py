@@ -30,7 +30,7 @@ class FakeXCAT(object):
     def __init__(self, node):
         self.node = node
         self.calls = []
-        self.fail_dedicate = False
+        self.fail_dedicate = False    # True, or a set of device numbers
         self.already_dedicated = False
         self.fail_undedicate = False
 
@@ -45,7 +45,8 @@ class FakeXCAT(object):
                 raise xcat_exc.XCATCommandError(
                     ["(Error) Dedicating device 1F00 to CINDER1's directory "
                      "entry... Failed\n Image device already defined"])
-            if self.fail_dedicate:
+            if self.fail_dedicate is True or args[1] in (
+                    self.fail_dedicate or ()):
                 raise xcat_exc.XCATCommandError(
                     ['(Error) Image_Device_Dedicate_DM failed'])
             self.node.dedicate(args[1])

@@ -25,7 +25,6 @@ from cinder_zvm.hostattach import connector as connector_mod
 from cinder_zvm.hostattach import errors
 from cinder_zvm.hostattach import waiting
 from tests.cinder.unit import fake_cinder_node
-from zvm_xcat import exception as xcat_exc
 
 W1 = '500507680b21bac6'
 W2 = '500507680b22bac6'
@@ -230,16 +229,27 @@ class ConnectorTestCase(test.TestCase):
 
     def test_failed_dedicate_leaves_nothing(self):
         self.xcat.fail_dedicate = True
-        self.assertRaises(xcat_exc.XCATCommandError,
-                          self.connector.connect_volume, self.props())
+        exc = self.assertRaises(errors.NoUsablePath,
+                                self.connector.connect_volume, self.props())
+        self.assertIn('FCP 1f00: xCAT command failed', str(exc))
+        self.assertIn('FCP 2f00: xCAT command failed', str(exc))
         self.assertClean()
+
+    def test_broken_fcp_device_fails_over_to_the_next(self):
+        self.xcat.fail_dedicate = {'1f00'}
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual('2f00', info['paths'][0].devno)
+        self.assertEqual(['2f00'], self.node.dedicated())
 
     def test_device_never_online_undedicates(self):
         self.node.refuse_online = True
-        exc = self.assertRaises(errors.DeviceWaitTimeout,
+        exc = self.assertRaises(errors.NoUsablePath,
                                 self.connector.connect_volume, self.props())
         self.assertIn('1f00 to come online', str(exc))
-        self.assertEqual('--undedicatedevice', self.xcat.calls[-1][1])
+        self.assertIn('2f00 to come online', str(exc))
+        self.assertEqual(['--undedicatedevice', '--undedicatedevice'],
+                         [c[1] for c in self.xcat.calls
+                          if c[1] == '--undedicatedevice'])
         self.assertClean()
 
     def test_no_visible_port_rolls_back_everything(self):
