@@ -150,6 +150,14 @@ def run(runs):
         # first data operation: dedicates and frees the FCP device
         _r, first, calls = b.counted(b.data.wipe, loc, 1 << 30)
         report['first operation on a fresh node (wipe 1 GiB)'] = calls
+        attaches = []
+        for _ in range(max(5, runs)):
+            t0 = time.monotonic()
+            with b.data.attached(loc):
+                pass
+            attaches.append(time.monotonic() - t0)
+        report['attach+detach seconds (node prepared, median)'] = round(
+            sorted(attaches)[len(attaches) // 2], 3)
         wipes = [b.counted(b.data.wipe, loc, 1 << 30)[1]
                  for _ in range(runs)]
         report['wipe MB/s'] = round(_mbps(1 << 30, min(wipes)), 1)

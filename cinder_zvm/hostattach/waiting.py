@@ -28,7 +28,7 @@ class Waiter(object):
     can run timeouts without waiting.
     """
 
-    def __init__(self, timeout, interval=0.2, clock=time.monotonic,
+    def __init__(self, timeout, interval=0.1, clock=time.monotonic,
                  sleep=time.sleep):
         self.timeout = timeout
         self.interval = interval
