@@ -39,6 +39,7 @@ from cinder.image import image_utils
 from cinder import utils as cinder_utils
 from cinder.volume import volume_utils
 from oslo_log import log as logging
+from oslo_service import loopingcall
 from oslo_utils import excutils
 from oslo_utils import units
 
@@ -75,6 +76,7 @@ class ZVMDataPath(object):
         self._execute = execute or cinder_utils.execute
         self._root_helper = root_helper
         self._connector = connector
+        self._retry_timer = None
 
     # ---- setup ---------------------------------------------------------
 
@@ -104,6 +106,45 @@ class ZVMDataPath(object):
                     option='zvm_cinder_node / zvm_cinder_node_fcp',
                     value=exc.msg)
         return self._connector
+
+    def setup(self):
+        """Start-up work, after backend.setup().
+
+        Detaches LUNs a crashed process left on the Cinder node (no xCAT
+        call on a clean node) and starts the periodic retry of failed
+        wipes. Without zvm_cinder_node the data
+        path is off: a warning says so and data operations will fail.
+        """
+        conf = self.configuration
+        if not (conf.safe_get('zvm_cinder_node') and
+                conf.safe_get('zvm_cinder_node_fcp')):
+            LOG.warning('zvm_cinder_node / zvm_cinder_node_fcp are not set: '
+                        'image copies, clones, snapshots and wipes cannot '
+                        'run; deleted volumes stay quarantined')
+            return
+        try:
+            self.detach_leftovers()
+        except Exception:
+            LOG.exception('Could not check the Cinder node for LUNs left '
+                          'attached; continuing')
+        interval = conf.safe_get('zvm_wipe_retry_interval') or 0
+        if interval and self._retry_timer is None:
+            self._retry_timer = loopingcall.FixedIntervalLoopingCall(
+                self._retry_wipes)
+            self._retry_timer.start(interval=interval,
+                                    initial_delay=interval,
+                                    stop_on_exception=False)
+
+    def _retry_wipes(self):
+        try:
+            results = self.clean_quarantined()
+        except Exception:
+            LOG.exception('Retrying the wipe of quarantined LUNs failed')
+            return
+        if results:
+            LOG.info('Wipe retry: %(freed)d of %(n)d quarantined LUN(s) '
+                     'freed', {'freed': sum(1 for _i, ok in results if ok),
+                               'n': len(results)})
 
     def detach_leftovers(self):
         """Remove this backend's LUNs left attached by a crashed process.

@@ -40,6 +40,12 @@ hostattach_opts = [
                help='Seconds to wait for an FCP device to come online and '
                     'for a LUN\'s disk to appear (or go away) on the '
                     'Cinder node before the operation is rolled back.'),
+    cfg.IntOpt('zvm_wipe_retry_interval',
+               default=600, min=0,
+               help='Seconds between automatic retries of the wipe of '
+                    'quarantined LUNs (reserved, owner wipe-<id>: a deleted '
+                    'volume or snapshot whose wipe failed). 0 disables the '
+                    'retries; cinder-zvm-quarantine clean retries by hand.'),
 ]
 
 

@@ -116,7 +116,9 @@ class DataPathTestCase(base.SimulatorTestCase):
                   'zvm_cinder_node_sysfs_root': os.path.join(self.root,
                                                              'sys'),
                   'zvm_cinder_node_dev_root': os.path.join(self.root, 'dev'),
-                  'zvm_cinder_node_device_timeout': self.DEVICE_TIMEOUT}
+                  'zvm_cinder_node_device_timeout': self.DEVICE_TIMEOUT,
+                  # no background wipe retries in tests: they call clean
+                  'zvm_wipe_retry_interval': 0}
         values.update(overrides)
         self.configure_backend('zvm1', **values)
         self.conf_values = dict(values, zvm_xcat_server=self.sim.url,

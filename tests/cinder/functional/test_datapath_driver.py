@@ -40,6 +40,10 @@ class WiredDriver(driver.ZVMFCPDriver):
         return (driver.ZVMFCPDriver.get_driver_options() +
                 hostattach_conf.hostattach_opts)
 
+    def do_setup(self, context):
+        super().do_setup(context)
+        self.datapath.setup()
+
     def delete_volume(self, volume):
         self.datapath.delete_volume(volume)
 

@@ -188,6 +188,35 @@ class DataPathTestCase(test.TestCase):
         self.assertEqual([], self.data.detach_leftovers())
         self.assertEqual([], self.backend.calls)
 
+    def test_setup_detaches_leftovers_and_starts_wipe_retries(self):
+        connector = self.data.connector
+        connector.connect_volume(connector_mod.connection_properties(W, LUN))
+        self.mock_object(connector_mod.ZVMHostConnector, '_attached', {})
+        self.override_config('zvm_cinder_node', 'cinder1', group=GROUP)
+        self.override_config('zvm_cinder_node_fcp', ['1f00'], group=GROUP)
+        timer = self.mock_object(datapath.loopingcall,
+                                 'FixedIntervalLoopingCall')
+        self.data.setup()
+        self.assertClean()
+        timer.assert_called_once_with(self.data._retry_wipes)
+        timer.return_value.start.assert_called_once_with(
+            interval=600, initial_delay=600, stop_on_exception=False)
+        self.data.setup()       # idempotent: one timer
+        self.assertEqual(1, timer.call_count)
+
+    def test_setup_without_cinder_node_only_warns(self):
+        timer = self.mock_object(datapath.loopingcall,
+                                 'FixedIntervalLoopingCall')
+        with mock.patch.object(datapath.LOG, 'warning') as warn:
+            self.data.setup()
+        self.assertIn('zvm_cinder_node', warn.call_args[0][0])
+        timer.assert_not_called()
+
+    def test_wipe_retry_never_raises(self):
+        with mock.patch.object(self.data, 'clean_quarantined',
+                               side_effect=RuntimeError('xCAT down')):
+            self.data._retry_wipes()
+
     def test_volume_without_lun(self):
         vol = fake_volume.fake_volume_obj(self.ctxt, size=1,
                                           provider_location=None)
