@@ -28,6 +28,7 @@ to learn what happened instead of guessing.
 """
 
 from cinder import exception
+from cinder.volume import volume_utils
 from oslo_log import log as logging
 from oslo_utils import units
 
@@ -179,7 +180,6 @@ class ZVMFCPBackend(object):
 
     def pool_of(self, volume):
         """The pool cinder's scheduler chose (host@backend#pool)."""
-        from cinder.volume import volume_utils
         pool = volume_utils.extract_host(volume.host, 'pool')
         if pool is None and len(self.pools) == 1:
             return self.pools[0]
@@ -514,7 +514,6 @@ class ZVMFCPBackend(object):
 
     def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
                                sort_keys, sort_dirs):
-        from cinder.volume import volume_utils
         pools = {pool: self.list_pool(pool) for pool in self.pools}
         known = {v['id']: v.get('provider_id') for v in cinder_volumes}
         entries = manage.manageable_list(pools, known)
