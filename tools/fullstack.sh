@@ -137,10 +137,18 @@ install_rabbitmq() {
         echo "rabbitmq-server is not installed: apt-get install rabbitmq-server" >&2
         return 1
     fi
-    # policy-rc.d keeps the package's own service from starting where the
-    # image has one (containers); our node is private either way.
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq rabbitmq-server >"$LOGS/apt-rabbitmq.log" 2>&1
+    # Keep the package's own service (all interfaces, port 5672) from being
+    # started by the install: we run a private node. Debian's policy-rc.d
+    # mechanism, only where the machine has none of its own.
+    local policy=/usr/sbin/policy-rc.d ours=0 rc
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && ours=1
+    fi
+    apt-get update -qq >"$LOGS/apt-rabbitmq.log" 2>&1 && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq rabbitmq-server >>"$LOGS/apt-rabbitmq.log" 2>&1
+    rc=$?
+    [ "$ours" = 1 ] && rm -f "$policy"
+    return $rc
 }
 
 start_rabbitmq() {
@@ -176,23 +184,10 @@ start_simulator() {
 }
 
 write_configs() {
-    local roots='{}'
-    if [ "$DRIVER" = zvm ]; then
-        roots=$(FULLSTACK_SIM_CA=$SIM_CA py -m tools.fullstack.waitfor guestroots "$SIM_URL" \
-            $(py -c 'from tools.fullstack import render as r
-print(" ".join(r.cinder_node(s) for s in r.load_topology()["systems"] if r.cinder_node(s)))')) \
-            || return 1
-    fi
-    py - "$WORK/params.json" <<EOF || return 1
-import json, sys
-json.dump({'workdir': '$WORK', 'driver': '$DRIVER', 'api_port': $API_PORT,
-           'transport_url': '$TRANSPORT_URL',
-           'api_paste_config': '$VENV/etc/cinder/api-paste.ini',
-           'sim_url': '$SIM_URL', 'sim_ca_file': '$SIM_CA' or None,
-           'sim_username': 'admin', 'sim_password': 'passw0rd',
-           'guest_roots': json.loads('$roots')}, open(sys.argv[1], 'w'), indent=1)
-EOF
-    py -m tools.fullstack.render "$WORK/params.json" "$WORK/etc"
+    py -m tools.fullstack.render --driver "$DRIVER" --workdir "$WORK" \
+        --api-port "$API_PORT" --transport-url "$TRANSPORT_URL" \
+        --api-paste-config "$VENV/etc/cinder/api-paste.ini" \
+        --sim-url "$SIM_URL" --sim-ca "$SIM_CA" "$WORK/etc"
 }
 
 db_sync() {

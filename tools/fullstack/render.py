@@ -13,10 +13,12 @@ setting only: ``zvm`` (cinder_zvm.driver.ZVMFCPDriver against the
 simulator) or ``fake`` (cinder's FakeLoggingVolumeDriver, named per backend
 by tools.fullstack.fake_backend).
 
-Usage: python -m tools.fullstack.render PARAMS.json OUTDIR
+Usage: python -m tools.fullstack.render --driver zvm|fake --workdir DIR \
+    --api-port P --transport-url URL --api-paste-config F --sim-url URL \
+    [--sim-ca F] OUTDIR     (writes OUTDIR/cinder.conf and OUTDIR/nova.conf)
 """
 
-import json
+import argparse
 import os
 import sys
 
@@ -77,10 +79,16 @@ def _ini(sections):
     return '\n'.join(out)
 
 
-def xcat_values(p):
+def sim_user(topology):
+    """(user, password) of the simulator: the topology's first user."""
+    return next(iter(topology['users'].items()))
+
+
+def xcat_values(p, topology):
+    user, password = sim_user(topology)
     return {'zvm_xcat_server': p['sim_url'],
-            'zvm_xcat_username': p['sim_username'],
-            'zvm_xcat_password': p['sim_password'],
+            'zvm_xcat_username': p.get('sim_username') or user,
+            'zvm_xcat_password': p.get('sim_password') or password,
             'zvm_xcat_ca_file': p.get('sim_ca_file'),
             'zvm_xcat_read_timeout': 120,
             'zvm_xcat_retries': 2}
@@ -121,7 +129,7 @@ def cinder_conf(p, topology):
         values = {'volume_driver': DRIVERS[p['driver']],
                   'volume_backend_name': name}
         if p['driver'] == 'zvm':
-            values.update(xcat_values(p))
+            values.update(xcat_values(p, topology))
             cinder_fcps, _nova = split_fcps(system)
             node = cinder_node(system)
             root = (p.get('guest_roots') or {}).get(node)
@@ -147,7 +155,7 @@ def nova_conf(p, topology):
              'paths_per_instance': 2,
              'state_file': os.path.join(p['workdir'], 'nova', 'fcp_state.json'),
              'guest_script_timeout': 120}
-    group.update(xcat_values(p))
+    group.update(xcat_values(p, topology))
     return _ini([
         ('DEFAULT', {'host': COMPUTE_HOST,
                      'state_path': os.path.join(p['workdir'], 'nova'),
@@ -157,18 +165,44 @@ def nova_conf(p, topology):
     ])
 
 
+def guest_roots(sim_url, ca_file, topology):
+    """{Cinder node: its mirrored sysfs/dev tree} from the simulator."""
+    from zvm_xcat.simulator.admin_client import AdminClient
+    admin = AdminClient(sim_url, ca_file=ca_file or None)
+    try:
+        return {node: admin.guest_root(node)
+                for node in filter(None, map(cinder_node, topology['systems']))}
+    finally:
+        admin.close()
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog='render', description=__doc__.splitlines()[0])
+    p.add_argument('--driver', choices=sorted(DRIVERS), required=True)
+    p.add_argument('--workdir', required=True)
+    p.add_argument('--api-port', type=int, required=True)
+    p.add_argument('--transport-url', required=True)
+    p.add_argument('--api-paste-config', required=True)
+    p.add_argument('--sim-url', required=True)
+    p.add_argument('--sim-ca', default='')
+    p.add_argument('--topology', help='default: the simulator\'s default topology')
+    p.add_argument('outdir')
+    return p
+
+
 def main(argv=None):
-    argv = sys.argv[1:] if argv is None else argv
-    if len(argv) != 2:
-        sys.exit('usage: python -m tools.fullstack.render PARAMS.json OUTDIR')
-    with open(argv[0], encoding='utf-8') as f:
-        params = json.load(f)
-    topology = load_topology(params.get('topology'))
-    outdir = argv[1]
-    os.makedirs(outdir, exist_ok=True)
+    args = build_parser().parse_args(argv)
+    topology = load_topology(args.topology)
+    params = {'workdir': args.workdir, 'driver': args.driver, 'api_port': args.api_port,
+              'transport_url': args.transport_url,
+              'api_paste_config': args.api_paste_config,
+              'sim_url': args.sim_url, 'sim_ca_file': args.sim_ca or None}
+    if args.driver == 'zvm':
+        params['guest_roots'] = guest_roots(args.sim_url, args.sim_ca, topology)
+    os.makedirs(args.outdir, exist_ok=True)
     for name, text in (('cinder.conf', cinder_conf(params, topology)),
                        ('nova.conf', nova_conf(params, topology))):
-        path = os.path.join(outdir, name)
+        path = os.path.join(args.outdir, name)
         # The files hold the simulator's password: owner only.
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, 'w', encoding='utf-8') as f:

@@ -9,8 +9,6 @@
                                                        COUNT services BINARY up in
                                                        the cinder sqlite DB
   python -m tools.fullstack.waitfor wal DB             sqlite DB to WAL journal mode
-  python -m tools.fullstack.waitfor guestroots URL NODE...
-                                                       {node: guest_root} (sim)
 
 Each wait polls until it succeeds or SECONDS pass (exit 1, with the last
 error on stderr). A wait also gives up when the process whose pid is in
@@ -133,10 +131,6 @@ def main(argv=None):
              '%s x%s in %s' % (args[1], args[2], args[0]))
     elif cmd == 'wal':
         set_wal(args[0])
-    elif cmd == 'guestroots':
-        from zvm_xcat.simulator.admin_client import AdminClient
-        admin = AdminClient(args[0], ca_file=os.environ.get('FULLSTACK_SIM_CA') or None)
-        print(json.dumps({node: admin.guest_root(node) for node in args[1:]}))
     else:
         raise SystemExit('unknown command %s' % cmd)
     return 0

@@ -13,7 +13,6 @@
 state comparison, step bookkeeping and the rendered configuration."""
 
 import configparser
-import json
 import os
 import stat
 
@@ -201,7 +200,6 @@ class TestRender(testtools.TestCase):
             'transport_url': 'rabbit://guest:guest@127.0.0.1:5672/',
             'api_paste_config': '/venv/etc/cinder/api-paste.ini',
             'sim_url': 'https://127.0.0.1:4443', 'sim_ca_file': '/w/ca.pem',
-            'sim_username': 'admin', 'sim_password': 'passw0rd',
             'guest_roots': {'cinder1': '/w/sim/guests/cinder1'}}
 
     def parse(self, text):
@@ -227,6 +225,9 @@ class TestRender(testtools.TestCase):
         self.assertEqual('cinder2', zvm2['zvm_cinder_node'])
         self.assertEqual('/w/sim/guests/cinder1/sys', conf['zvm1']['zvm_cinder_node_sysfs_root'])
         self.assertEqual('/w/ca.pem', zvm2['zvm_xcat_ca_file'])
+        user, password = next(iter(self.topology['users'].items()))
+        self.assertEqual(user, zvm2['zvm_xcat_username'])
+        self.assertEqual(password, zvm2['zvm_xcat_password'])
 
     def test_fake_driver_is_the_only_difference_needed(self):
         conf = self.parse(render.cinder_conf(dict(self.params, driver='fake'), self.topology))
@@ -244,11 +245,11 @@ class TestRender(testtools.TestCase):
         self.assertEqual(set(), nova & cinder)
 
     def test_main_writes_files_for_the_owner_only(self):
-        params = os.path.join(self.work, 'params.json')
-        with open(params, 'w') as f:
-            json.dump(self.params, f)
         out = os.path.join(self.work, 'etc')
-        self.assertEqual(0, render.main([params, out]))
+        self.assertEqual(0, render.main([
+            '--driver', 'fake', '--workdir', self.work, '--api-port', '8776',
+            '--transport-url', 'rabbit://guest:guest@127.0.0.1:5672/',
+            '--api-paste-config', '/p.ini', '--sim-url', 'https://127.0.0.1:1', out]))
         for name in ('cinder.conf', 'nova.conf'):
             mode = stat.S_IMODE(os.stat(os.path.join(out, name)).st_mode)
             self.assertEqual(0o600, mode, name)
