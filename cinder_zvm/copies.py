@@ -93,24 +93,60 @@ def _reserve(backend, pool, owner, size_gb):
                                         owned[0].wwpns, owned[0].lun)
 
 
+def copy_size(src_bytes, dst_bytes, volume_bytes):
+    """How much of a LUN to copy: all of it that the target can hold (pure).
+
+    A guest sees, and may have written, the whole source LUN, which can be
+    larger than the volume (best fit); a GPT keeps its backup header in the
+    LUN's last blocks. So the whole source LUN is copied when the target is
+    as large, else as much as the target holds (best fit makes that at
+    least the volume size). A LUN of unknown size counts as the volume
+    size.
+    """
+    return min(src_bytes or volume_bytes, dst_bytes or volume_bytes)
+
+
+def _lun_sizes(backend, locs):
+    """{(wwpns, lun): size_bytes} of LUNs, one pool read per pool."""
+    sizes = {}
+    for pool in sorted({loc.pool for loc in locs}):
+        for entry in backend.list_pool(pool):
+            sizes[(tuple(entry.wwpns), entry.lun)] = entry.size_bytes
+    return {loc: sizes.get((loc.wwpns, loc.lun)) for loc in locs}
+
+
 def _fill(backend, datapath, src_loc, dst_loc, size_gb, dst_owner, dst_id):
     """Copy, or send the target LUN through quarantine on failure."""
     try:
-        datapath.copy(src_loc, dst_loc, size_gb * units.Gi)
+        sizes = _lun_sizes(backend, [src_loc, dst_loc])
+        size = copy_size(sizes[src_loc], sizes[dst_loc], size_gb * units.Gi)
+        if sizes[src_loc] and sizes[src_loc] > size:
+            LOG.warning('LUN %(dst)s is smaller than LUN %(src)s: only its '
+                        'first %(size)d MiB are copied',
+                        {'dst': dst_loc.source_name,
+                         'src': src_loc.source_name, 'size': size >> 20})
+        datapath.copy(src_loc, dst_loc, size)
     except Exception:
         with excutils.save_and_reraise_exception():
-            LOG.error('Copying %(size)d GiB from LUN %(src)s to LUN %(dst)s '
-                      'failed; wiping the target before it is freed',
-                      {'size': size_gb, 'src': src_loc.source_name,
+            LOG.error('Copying LUN %(src)s to LUN %(dst)s failed; wiping the '
+                      'target before it is freed',
+                      {'src': src_loc.source_name,
                        'dst': dst_loc.source_name})
             quarantine.retire(backend, datapath, dst_loc, dst_owner, dst_id)
 
 
 def create_snapshot(backend, datapath, snapshot):
-    """Full copy of the volume into a new LUN; returns the model update."""
+    """Full copy of the volume's LUN into a new LUN; the model update.
+
+    The snapshot LUN is at least as large as the source LUN (not only the
+    volume size), so that it holds everything the guest could write and a
+    revert restores the whole disk.
+    """
     src_loc = _volume_location(backend, snapshot.volume)
+    src_bytes = _lun_sizes(backend, [src_loc])[src_loc] or 0
+    size_gb = max(snapshot.volume_size, -(-src_bytes // units.Gi))
     owner = snapshot_owner(snapshot.id)
-    snap_loc = _reserve(backend, src_loc.pool, owner, snapshot.volume_size)
+    snap_loc = _reserve(backend, src_loc.pool, owner, size_gb)
     _fill(backend, datapath, src_loc, snap_loc, snapshot.volume_size, owner,
           snapshot.id)
     LOG.info('Snapshot %(id)s of volume %(vol)s is LUN %(lun)s',
@@ -153,6 +189,9 @@ def create_volume_from_snapshot(backend, datapath, volume, snapshot):
 
 def revert_to_snapshot(backend, datapath, volume, snapshot):
     """Copy the snapshot's LUN back over the volume's LUN."""
-    datapath.copy(_snapshot_location(backend, snapshot),
-                  _volume_location(backend, volume),
-                  snapshot.volume_size * units.Gi)
+    snap_loc = _snapshot_location(backend, snapshot)
+    vol_loc = _volume_location(backend, volume)
+    sizes = _lun_sizes(backend, [snap_loc, vol_loc])
+    datapath.copy(snap_loc, vol_loc,
+                  copy_size(sizes[snap_loc], sizes[vol_loc],
+                            snapshot.volume_size * units.Gi))

@@ -139,6 +139,28 @@ class CopiesTestCase(test.TestCase):
                           ('4001400700000000', SRC, 2 * GiB)],
                          self.data.copies)
 
+    def test_copy_size(self):
+        self.assertEqual(3 * GiB, copies.copy_size(3 * GiB, 4 * GiB, GiB))
+        self.assertEqual(2 * GiB, copies.copy_size(3 * GiB, 2 * GiB, GiB))
+        self.assertEqual(GiB, copies.copy_size(None, 4 * GiB, GiB))
+        self.assertEqual(GiB, copies.copy_size(3 * GiB, None, GiB))
+
+    def test_snapshot_holds_the_whole_source_lun(self):
+        # a 2 GiB volume on a 3 GiB LUN: the guest may use all 3 GiB
+        self.backend.rows['gold'][0][3] = 3 * GiB
+        model = copies.create_snapshot(self.backend, self.data,
+                                       self._snapshot())
+        loc = location.decode(model['provider_location'])
+        self.assertEqual('4001400700000000', loc.lun)       # the 3 GiB LUN
+        self.assertEqual([(SRC, loc.lun, 3 * GiB)], self.data.copies)
+
+    def test_clone_into_a_smaller_lun_copies_what_fits(self):
+        self.backend.rows['gold'][0][3] = 3 * GiB
+        model = copies.create_cloned_volume(self.backend, self.data,
+                                            self.new, self.volume)
+        loc = location.decode(model['provider_location'])
+        self.assertEqual([(SRC, loc.lun, 2 * GiB)], self.data.copies)
+
     def test_volume_without_lun_is_refused(self):
         self.assertRaises(exception.VolumeDriverException,
                           copies.create_cloned_volume, self.backend,
