@@ -92,6 +92,10 @@ class LifecycleTest(base.SimulatorTestCase):
         self.assertEqual('used', self.entry(vol)['status'])
         self.assertRaises(exception.VolumeIsBusy,
                           self.mgr.driver.delete_volume, vol)
+        # terminate_connection before nova's detach: the entry stays nova's.
+        self.mgr.driver.terminate_connection(vol, CONNECTOR)
+        self.assertEqual(('used', 'vm1'), (self.entry(vol)['status'],
+                                           self.entry(vol)['owner']))
         # ... and its detach leaves it reserved without owner.
         c.chvm('vm1', '--removezfcp', '1f00', loc.wwpn, loc.lun, '1')
         self.assertEqual(('reserved', ''), (self.entry(vol)['status'],
