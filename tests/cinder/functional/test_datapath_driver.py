@@ -9,12 +9,10 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""The data path through real cinder VolumeManagers.
+"""The data path through real cinder VolumeManagers and ZVMFCPDriver.
 
-WiredDriver is ZVMFCPDriver with the data-path hooks added exactly as
-doc/source/contributor/internals.rst proposes for cinder_zvm/driver.py
-(one line each), so cinder's own flows (clone, snapshot, create from
-snapshot, revert, delete) are shown to reach them.
+cinder's own flows (clone, snapshot, create from snapshot, revert with its
+temporary snapshot, deletes) reach cinder_zvm.datapath through the driver.
 """
 
 import os
@@ -23,70 +21,7 @@ from cinder import objects
 from cinder.tests.unit import utils as test_utils
 
 from cinder_zvm import datapath
-from cinder_zvm import driver
-from cinder_zvm.hostattach import conf as hostattach_conf
 from tests.cinder.functional import datapath_base as dpb
-
-
-class WiredDriver(driver.ZVMFCPDriver):
-    """ZVMFCPDriver + the proposed data-path hooks."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.datapath = datapath.ZVMDataPath(self.backend)
-
-    @staticmethod
-    def get_driver_options():
-        return (driver.ZVMFCPDriver.get_driver_options() +
-                hostattach_conf.hostattach_opts)
-
-    def do_setup(self, context):
-        super().do_setup(context)
-        self.datapath.setup()
-
-    def delete_volume(self, volume):
-        self.datapath.delete_volume(volume)
-
-    def copy_image_to_volume(self, context, volume, image_service, image_id,
-                             disable_sparse=False):
-        self.datapath.copy_image_to_volume(context, volume, image_service,
-                                           image_id, disable_sparse)
-
-    def copy_volume_to_image(self, context, volume, image_service,
-                             image_meta):
-        self.datapath.copy_volume_to_image(context, volume, image_service,
-                                           image_meta)
-
-    def create_snapshot(self, snapshot):
-        return self.datapath.create_snapshot(snapshot)
-
-    def delete_snapshot(self, snapshot):
-        self.datapath.delete_snapshot(snapshot)
-
-    def create_cloned_volume(self, volume, src_vref):
-        return self.datapath.create_cloned_volume(volume, src_vref)
-
-    def create_volume_from_snapshot(self, volume, snapshot):
-        return self.datapath.create_volume_from_snapshot(volume, snapshot)
-
-    def revert_to_snapshot(self, context, volume, snapshot):
-        self.datapath.revert_to_snapshot(context, volume, snapshot)
-
-    def _attach_volume(self, context, volume, properties, remote=False):
-        if remote:
-            return super()._attach_volume(context, volume, properties,
-                                          remote)
-        return self.datapath.attach_volume(context, volume, properties)
-
-    def _detach_volume(self, context, attach_info, volume, properties,
-                       force=False, remote=False, ignore_errors=False):
-        if remote:
-            return super()._detach_volume(context, attach_info, volume,
-                                          properties, force, remote,
-                                          ignore_errors)
-        self.datapath.detach_volume(context, attach_info, volume,
-                                    properties, force=force,
-                                    ignore_errors=ignore_errors)
 
 
 class ManagerDataPathTest(dpb.DataPathTestCase):
@@ -94,11 +29,11 @@ class ManagerDataPathTest(dpb.DataPathTestCase):
     def setUp(self):
         super().setUp()
         self.mgr = self.start_backend(
-            'zvm1', volume_driver='%s.WiredDriver' % __name__,
-            zvm_scsi_pool=['gold'],
+            'zvm1', zvm_scsi_pool=['gold'],
             **{k: v for k, v in self.conf_values.items()
                if k.startswith('zvm_cinder_node')})
-        self.assertIsInstance(self.mgr.driver, WiredDriver)
+        self.assertIsInstance(self.mgr.driver.datapath,
+                              datapath.ZVMDataPath)
 
     def test_clone_snapshot_revert_delete_through_cinder(self):
         vol = self.create(size=1)
