@@ -24,8 +24,10 @@ data tools on the device, and detach, whatever happens in between:
 Host attach itself needs no xCAT call once the Cinder node's FCP devices
 are dedicated (the first operation dedicates a missing one, one call per
 device). The driver also uses ``attach_volume``/``detach_volume`` for
-BaseVD's generic ``_attach_volume``/``_detach_volume``, so the generic
-code paths (encrypted image copy, generic migration) attach the same way.
+BaseVD's generic ``_attach_volume``/``_detach_volume``, so cinder's generic
+code paths (encrypted image copy, backup, host-assisted copies) attach
+local volumes the same way; a volume of another backend (``remote``) is
+attached by that backend, through BaseVD's own code.
 
 The pool-state side (quarantine until wiped, snapshots as full copies)
 is in cinder_zvm.quarantine and cinder_zvm.copies; ``ZVMDataPath`` is the
