@@ -257,6 +257,18 @@ class ZVMDataPath(object):
                                   'failed: not enough space',
                                   {'image': image_id, 'id': volume.id})
 
+    def copy_image_to_encrypted_volume(self, context, volume, image_service,
+                                       image_id, disable_sparse=False):
+        """Refused: cinder's LUKS layer needs a device symlink to replace.
+
+        os-brick's encryptor points ``device_path`` at /dev/mapper/... with
+        ``ln -sf``; on an Ubuntu Cinder node the only unambiguous node of a
+        64-bit LUN is /dev/sdX, which it would overwrite.
+        """
+        raise exception.VolumeDriverException(
+            message='volume %s: writing an image into an encrypted volume is '
+                    'not supported by the z/VM FCP data path' % volume.id)
+
     def copy_volume_to_image(self, context, volume, image_service,
                              image_meta):
         """Upload the volume's LUN as an image (converted as requested)."""

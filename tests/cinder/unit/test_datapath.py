@@ -217,6 +217,15 @@ class DataPathTestCase(test.TestCase):
                                side_effect=RuntimeError('xCAT down')):
             self.data._retry_wipes()
 
+    def test_image_to_encrypted_volume_is_refused_before_attach(self):
+        vol = fake_volume.fake_volume_obj(
+            self.ctxt, size=1, provider_location=self.loc.encode())
+        exc = self.assertRaises(exception.VolumeDriverException,
+                                self.data.copy_image_to_encrypted_volume,
+                                self.ctxt, vol, mock.Mock(), 'i')
+        self.assertIn('encrypted', str(exc))
+        self.assertEqual([], self.node.commands)
+
     def test_volume_without_lun(self):
         vol = fake_volume.fake_volume_obj(self.ctxt, size=1,
                                           provider_location=None)
