@@ -330,22 +330,26 @@ class ZVMFCPBackend(object):
     def _delete_unlocated(self, volume, wipe):
         """Delete a volume without provider_location (its create failed).
 
-        A LUN may still carry its owner if the create's answer was lost.
+        A LUN may still carry its owner if the create's answer was lost
+        (in the volume's pool, or in another one if cinder rescheduled the
+        create there): every configured pool is searched, its own first.
         """
         try:
-            pools = [self.pool_of(volume)]
+            first = [self.pool_of(volume)]
         except exception.VolumeBackendAPIException:
-            pools = self.pools
+            first = []
         owner = ownership.volume_owner(volume.id)
-        for pool in pools:
+        found = 0
+        for pool in first + [p for p in self.pools if p not in first]:
             with self.lock(pool):
                 for entry in self._find_owned(pool, owner):
                     loc = location.LunLocation(self.hypervisor, pool,
                                                entry.wwpns, entry.lun)
                     self._apply_delete(volume, loc, entry, wipe)
-                    return
-        LOG.warning('Volume %s has no LUN (its creation failed); nothing to '
-                    'delete', volume.id)
+                    found += 1
+        if not found:
+            LOG.warning('Volume %s has no LUN (its creation failed); nothing '
+                        'to delete', volume.id)
 
     def _apply_delete(self, volume, loc, entry, wipe):
         action = ownership.delete_action(entry, volume.id, wipe)

@@ -245,8 +245,11 @@ class CreateDeleteTest(DriverTestBase):
                           self.drv.delete_volume, self.volume())
 
     def test_delete_without_location_finds_owner(self):
-        self.pool(pr.row('free', 1), pr.row('reserved', 2,
-                                            owner='volume-' + VID))
+        rows = {'gold': [pr.row('free', 1),
+                         pr.row('reserved', 2, owner='volume-' + VID)],
+                'silver': [pr.row('free', 3)]}
+        self.zfcp.list_pool.side_effect = (
+            lambda c, hv, pool: pr.entries(*rows[pool]))
         self.drv.delete_volume(self.volume(provider_location=None))
         self.zfcp.reserve.assert_called_once_with(
             self.client, 'zvm1', 'gold', 'reserved', 'wipe-' + VID, 'auto',
@@ -256,6 +259,16 @@ class CreateDeleteTest(DriverTestBase):
         self.pool(pr.row('free', 1))
         self.drv.delete_volume(self.volume(provider_location=None))
         self.zfcp.reserve.assert_not_called()
+        self.assertEqual(2, self.zfcp.list_pool.call_count)   # both pools
+
+    def test_delete_without_location_searches_every_pool(self):
+        owned = pr.row('reserved', 2, owner='volume-' + VID)
+        self.zfcp.list_pool.side_effect = lambda c, hv, pool: pr.entries(
+            owned) if pool == 'silver' else pr.entries(pr.row('free', 1))
+        self.drv.delete_volume(self.volume(provider_location=None))
+        self.zfcp.reserve.assert_called_once_with(
+            self.client, 'zvm1', 'silver', 'reserved', 'wipe-' + VID, 'auto',
+            wwpns=(pr.W1,), lun=pr.lun(2))
 
     def test_foreign_hypervisor_location(self):
         vol = self.volume(provider_location=LOC1.replace('zvm1', 'zvm2'))
