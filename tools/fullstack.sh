@@ -128,7 +128,10 @@ py() { "$VENV/bin/python" "$@"; }
 
 make_venv() {
     . "$TOP/tools/ensure-venv.sh"
-    ensure_venv "$VENV" requirements.txt test-requirements.txt
+    if ! ensure_venv "$VENV" requirements.txt test-requirements.txt >"$LOGS/venv.log" 2>&1; then
+        tail -20 "$LOGS/venv.log"
+        return 1
+    fi
 }
 
 install_rabbitmq() {
@@ -170,7 +173,7 @@ start_rabbitmq() {
     RABBITMQ_ENABLED_PLUGINS_FILE=$r/enabled_plugins \
     RABBITMQ_CONF_ENV_FILE=$r/rabbitmq-env.conf \
         start rabbitmq /usr/lib/rabbitmq/bin/rabbitmq-server
-    py -m tools.fullstack.waitfor amqp "$TRANSPORT_URL" 120
+    py -m tools.fullstack.waitfor amqp "amqp://guest:guest@127.0.0.1:$AMQP_PORT//" 120
 }
 
 start_simulator() {
@@ -233,8 +236,16 @@ run_scenario() {
 # -- main ----------------------------------------------------------------------
 
 case $DRIVER in zvm|fake) ;; *) echo "FULLSTACK_DRIVER must be zvm or fake" >&2; exit 2;; esac
+# The work dir is emptied: a directory given in FULLSTACK_WORKDIR only when
+# it is empty or made by an earlier run (marker file).
+MARK=.cinder-zvm-fullstack
+if [ -n "${FULLSTACK_WORKDIR:-}" ] && [ -e "$WORK" ] && [ ! -e "$WORK/$MARK" ] &&
+        [ -n "$(ls -A "$WORK" 2>/dev/null)" ]; then
+    echo "$WORK exists and was not made by tools/fullstack.sh: not emptying it" >&2
+    exit 2
+fi
 rm -rf "$WORK"
-mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova"
+mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova" && : >"$WORK/$MARK" || exit 2
 say "full-stack scenario, driver $DRIVER, work dir $WORK"
 # A bound on the whole run, whatever hangs: TERM to us runs the EXIT trap.
 setsid bash -c "sleep ${FULLSTACK_TIMEOUT:-1800}; echo 'fullstack: time limit reached' >&2; \
@@ -244,9 +255,8 @@ WATCHDOG=$!
 step venv make_venv || finish
 step install-rabbitmq install_rabbitmq || finish
 read -r AMQP_PORT DIST_PORT EPMD_PORT API_PORT SIM_PORT <<<"$(py -m tools.fullstack.waitfor ports 5)"
-TRANSPORT_URL=amqp://guest:guest@127.0.0.1:$AMQP_PORT//
-step start-rabbitmq start_rabbitmq || finish
 TRANSPORT_URL=rabbit://guest:guest@127.0.0.1:$AMQP_PORT/
+step start-rabbitmq start_rabbitmq || finish
 step start-simulator start_simulator || finish
 step write-configs write_configs || finish
 step db-sync db_sync || finish
