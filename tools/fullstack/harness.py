@@ -14,6 +14,10 @@ class StepFailed(Exception):
     """A step's assertion or command failed; the message says which."""
 
 
+class Fatal(StepFailed):
+    """A failure no waiting can mend (e.g. a volume in error): stop polling."""
+
+
 class CLIError(StepFailed):
     def __init__(self, argv, rc, out, err):
         self.argv, self.rc, self.out, self.err = argv, rc, out, err
@@ -275,6 +279,8 @@ def wait_until(check, timeout, what, interval=1.0):
             if value:
                 return value
             last = value
+        except Fatal:
+            raise
         except StepFailed as e:
             last = e
         if time.monotonic() >= deadline:

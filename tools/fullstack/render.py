@@ -159,7 +159,9 @@ def nova_conf(p, topology):
     return _ini([
         ('DEFAULT', {'host': COMPUTE_HOST,
                      'state_path': os.path.join(p['workdir'], 'nova'),
-                     'debug': 'true'}),
+                     'debug': 'true',
+                     # Every nova-side process appends here.
+                     'log_file': os.path.join(p['workdir'], 'logs', 'nova-compute.log')}),
         ('oslo_concurrency', {'lock_path': os.path.join(p['workdir'], 'locks')}),
         ('zvm_volumeops', group),
     ])

@@ -61,7 +61,7 @@ class Scenario:
         def check():
             show = self.volume(name)
             if show['status'] in bad and show['status'] not in wanted:
-                raise harness.StepFailed('volume %s went to %s' % (name, show['status']))
+                raise harness.Fatal('volume %s went to %s' % (name, show['status']))
             return show if show['status'] in wanted else None
         return harness.wait_until(check, timeout, 'volume %s %s' % (name, '/'.join(wanted)))
 

@@ -183,6 +183,15 @@ class TestSteps(testtools.TestCase):
         self.assertIn('FAIL c (blocked: b did not pass)', text)
         self.assertIn('SKIP d (needs driver zvm)', text)
 
+    def test_wait_until_stops_at_a_fatal_answer(self):
+        calls = []
+
+        def check():
+            calls.append(1)
+            raise harness.Fatal('volume went to error')
+        self.assertRaises(harness.Fatal, harness.wait_until, check, 60, 'x', interval=0)
+        self.assertEqual(1, len(calls))
+
     def test_wait_until_times_out_with_the_last_answer(self):
         e = self.assertRaises(harness.StepFailed, harness.wait_until,
                               lambda: [], 0, 'thing', interval=0)
