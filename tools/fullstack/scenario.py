@@ -442,6 +442,21 @@ class Scenario:
             ('; not compared (history, %d differences): %s' % (len(history), ', '.join(reasons)))
             if history else '')
 
+    def no_password_in_logs(self):
+        """The xCAT password reaches no log of any process (debug logging on)."""
+        _user, password = render.sim_user(self.topology)
+        logs = os.path.join(self.work, 'logs')
+        found, size = [], 0
+        for name in sorted(os.listdir(logs)):
+            with open(os.path.join(logs, name), 'rb') as f:
+                data = f.read()
+            size += len(data)
+            if password.encode() in data:
+                found.append(name)
+        if found:
+            raise harness.StepFailed('the xCAT password is in %s' % ', '.join(found))
+        return '%d logs, %d KiB, debug level' % (len(os.listdir(logs)), size // 1024)
+
     # -- the plan ----------------------------------------------------------
 
     def plan(self, steps):
@@ -470,6 +485,7 @@ class Scenario:
                   driver='zvm')
         steps.add('data-wiped', self.data_wiped, needs=['delete', 'attach'], driver='zvm')
         steps.add('no-leaks', self.no_leaks, needs=['sim-baseline', 'delete'])
+        steps.add('no-password-in-logs', self.no_password_in_logs)
 
     def create_on_second(self, backend):
         def create():
