@@ -167,6 +167,27 @@ class ConnectorTestCase(test.TestCase):
         self.assertEqual('cinder1', props['zvm_node'])
         self.assertEqual('s390x', props['platform'])
 
+    def test_multipath_uses_the_dm_map_when_multipathd_built_one(self):
+        connector = self._connector(multipath=True)
+        real_unit_add = self.node._unit_add
+
+        def unit_add_and_map(port_dir, value):
+            real_unit_add(port_dir, value)
+            for sd in self.node.disks():
+                holders = os.path.join(self.node.sys, 'block', sd, 'holders')
+                os.makedirs(os.path.join(holders, 'dm-0'), exist_ok=True)
+            dm = os.path.join(self.node.sys, 'block', 'dm-0', 'dm')
+            os.makedirs(dm, exist_ok=True)
+            with open(os.path.join(dm, 'name'), 'w') as f:
+                f.write('mpatha\n')
+            node = os.path.join(self.node.dev, 'dm-0')
+            if not os.path.lexists(node):
+                os.symlink(self.node.luns[(W1, LUN)], node)
+        self.node._unit_add = unit_add_and_map
+        info = connector.connect_volume(self.props(wwpns=(W1, W2)))
+        self.assertEqual('mpatha', info['multipath_id'])
+        self.assertEqual(os.path.join(self.node.dev, 'dm-0'), info['path'])
+
     # ---- detach ----------------------------------------------------------
 
     def test_detach_flushes_deletes_then_removes_unit(self):
