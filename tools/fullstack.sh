@@ -56,6 +56,12 @@ finish() {
     FINISHED=1
     local extra=""
     [ "$SKIPPED" -gt 0 ] && extra=", $SKIPPED skipped"
+    if [ "$FAILED" -eq 0 ] && [ -d "$WORK/sim/luns" ]; then
+        # Wiped LUNs are no longer sparse files (GBs of zeros): drop them
+        # after a good run; a failed run keeps them for inspection.
+        say "removing the simulator's LUN files ($(du -sh "$WORK/sim/luns" | cut -f1))"
+        rm -rf "$WORK/sim/luns"
+    fi
     say "logs and state: $WORK"
     echo "fullstack: $PASSED passed, $FAILED failed$extra"
     [ "$FAILED" -eq 0 ]
