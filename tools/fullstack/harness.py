@@ -78,22 +78,6 @@ def parse_dicts(text):
     return out
 
 
-def parse_value(value):
-    """A dict value cinderclient printed: JSON or Python repr -> object."""
-    value = value.strip()
-    for loader in (json.loads, _literal):
-        try:
-            return loader(value)
-        except (ValueError, SyntaxError):
-            pass
-    return value
-
-
-def _literal(value):
-    import ast
-    return ast.literal_eval(value)
-
-
 def nova_connection_info(flat, volume_id):
     """connection_info as nova hands it to its driver, from cinder's reply.
 

@@ -90,11 +90,6 @@ class TestTables(testtools.TestCase):
         self.assertEqual([], harness.parse_list(EMPTY_LIST))
         self.assertEqual([], harness.parse_list('ERROR: nothing\n'))
 
-    def test_parse_value(self):
-        self.assertEqual({'a': [1]}, harness.parse_value('{"a": [1]}'))
-        self.assertEqual({'a': True}, harness.parse_value("{'a': True}"))
-        self.assertEqual('plain', harness.parse_value('plain'))
-
 
 class TestConnectionInfo(testtools.TestCase):
 
