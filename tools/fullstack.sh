@@ -229,7 +229,8 @@ run_scenario() {
     PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.scenario \
         --driver "$DRIVER" --api "http://127.0.0.1:$API_PORT/v3" \
         --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
-        --counts "$WORK/scenario.counts" --t0-ns "$T0" &
+        --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
+        --t0-ns "$T0" &
     SCENARIO_PID=$!
     wait $SCENARIO_PID
     local rc=$? p f s

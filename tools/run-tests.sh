@@ -2,12 +2,15 @@
 # Run every test suite of cinder-zvm in its own virtualenv.
 #
 # cinder and nova cannot be imported in one Python process (their options
-# collide in oslo.config), so the tests are three stestr runs, each in its
-# own processes:
-#   tests/common  the xCAT client and the simulator (neither cinder nor nova)
-#   tests/cinder  the cinder driver, on cinder 29.x
-#   tests/nova    the nova volume module, on nova 34.x
-# The last line printed is "N passed, M failed", summed over the three runs.
+# collide in oslo.config), so the tests are separate stestr runs, each in
+# its own processes:
+#   tests/common     the xCAT client and the simulator (neither cinder nor nova)
+#   tests/cinder     the cinder driver, on cinder 29.x
+#   tests/nova       the nova volume module, on nova 34.x
+#   tests/fullstack  RabbitMQ + cinder-api/-scheduler/-volume + the simulator,
+#                    driven by the cinder CLI and nova_volumeops (one test per
+#                    scenario step; needs root for apt-get the first time)
+# The last line printed is "N passed, M failed", summed over the runs.
 # Exit status is non-zero when any test failed or a run could not start.
 set -u
 cd "$(dirname "$0")/.."
@@ -22,12 +25,22 @@ export PYTHONHASHSEED=0 OS_LOG_CAPTURE=1 OS_STDOUT_CAPTURE=1 OS_STDERR_CAPTURE=1
 export HYPOTHESIS_STORAGE_DIRECTORY=$TOP/.stestr/hypothesis
 
 passed=0; failed=0; status=0
-for suite in ${CINDER_ZVM_SUITES:-common cinder nova}; do
+for suite in ${CINDER_ZVM_SUITES:-common cinder nova fullstack}; do
     echo "=== tests/$suite"
     log=$(mktemp)
+    concurrency=${CINDER_ZVM_CONCURRENCY:-2}
+    # The full stack is started once, by one test class: one worker.
+    [ "$suite" = fullstack ] && concurrency=1
+    start=$SECONDS
     "$VENV/bin/stestr" --test-path "./tests/$suite" --top-dir ./ run \
-        --concurrency "${CINDER_ZVM_CONCURRENCY:-2}" ${CINDER_ZVM_TEST_FILTER:-} 2>&1 | tee "$log"
+        --concurrency "$concurrency" ${CINDER_ZVM_TEST_FILTER:-} 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
+    if [ "$suite" = fullstack ] && [ -f _work/fullstack.log ]; then
+        echo "--- full stack steps and timings (log: _work/fullstack.log)"
+        grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|stop)|^fullstack:|scenario done' \
+            _work/fullstack.log || tail -20 _work/fullstack.log
+    fi
+    echo "=== tests/$suite took $((SECONDS - start)) s"
     p=$(sed -n 's/^ - Passed: \([0-9]*\).*/\1/p' "$log" | tail -1)
     f=$(sed -n 's/^ - Failed: \([0-9]*\).*/\1/p' "$log" | tail -1)
     rm -f "$log"

@@ -204,6 +204,7 @@ class Steps:
         self.steps = []
         self.results = {}
         self.timings = {}
+        self.notes = {}
 
     def add(self, name, func, needs=(), driver=None):
         self.steps.append((name, func, tuple(needs), driver))
@@ -218,11 +219,13 @@ class Steps:
         for name, func, needs, driver in self.steps:
             if driver and driver != self.driver:
                 self.results[name] = 'skip'
+                self.notes[name] = 'needs driver %s' % driver
                 self._say('SKIP %s (needs driver %s)' % (name, driver))
                 continue
             blocked = [n for n in needs if self.results.get(n) != 'pass']
             if blocked:
                 self.results[name] = 'fail'
+                self.notes[name] = 'blocked: %s did not pass' % ', '.join(blocked)
                 self._say('FAIL %s (blocked: %s did not pass)' % (name, ', '.join(blocked)))
                 continue
             self._say('step %s ...' % name)
@@ -235,9 +238,19 @@ class Steps:
                 self.results[name] = 'fail'
             ms = (self.clock() - start) // 1000000
             self.timings[name] = ms
+            self.notes[name] = note
             word = 'PASS' if self.results[name] == 'pass' else 'FAIL'
             self._say('%s %s (%d ms)%s' % (word, name, ms, (': %s' % note) if note else ''))
         return self.counts()
+
+    def report(self):
+        """Every planned step with its result, duration and note.
+
+        The result is 'pass', 'fail', 'skip' or 'not-run'.
+        """
+        return [{'name': name, 'result': self.results.get(name, 'not-run'),
+                 'ms': self.timings.get(name), 'note': self.notes.get(name)}
+                for name, _f, _n, _d in self.steps]
 
     def counts(self):
         values = list(self.results.values())

@@ -497,6 +497,16 @@ class Scenario:
         return create
 
 
+def planned_steps(driver='zvm'):
+    """The names of the scenario's steps, in order, without running anything."""
+    args = argparse.Namespace(driver=driver, api='http://127.0.0.1:9/v3',
+                              sim_url='http://127.0.0.1:9', sim_ca='', workdir='/nonexistent',
+                              leak_wait=0)
+    steps = harness.Steps(driver, out=lambda s: None)
+    Scenario(args).plan(steps)
+    return [name for name, _func, _needs, _driver in steps.steps]
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog='scenario')
     p.add_argument('--driver', choices=sorted(render.DRIVERS), required=True)
@@ -505,6 +515,8 @@ def main(argv=None):
     p.add_argument('--sim-ca', default='')
     p.add_argument('--workdir', required=True)
     p.add_argument('--counts', required=True, help='file for "passed failed skipped"')
+    p.add_argument('--results', default=None,
+                   help='file for the per-step results as JSON (name, result, ms, note)')
     p.add_argument('--leak-wait', type=float, default=90,
                    help='seconds the simulator state may take to return to the start')
     p.add_argument('--t0-ns', type=int, default=None,
@@ -517,6 +529,9 @@ def main(argv=None):
     passed, failed, skipped = steps.run()
     with open(args.counts, 'w', encoding='utf-8') as f:
         f.write('%d %d %d\n' % (passed, failed, skipped))
+    if args.results:
+        with open(args.results, 'w', encoding='utf-8') as f:
+            json.dump(steps.report(), f, indent=1)
     slow = sorted(scenario.cli.log, key=lambda c: -c[2])[:5]
     print('scenario done in %.1f s: %d steps passed, %d failed, %d skipped; %d cinder '
           'CLI calls (slowest: %s)'
