@@ -131,13 +131,23 @@ class CinderVolumeServiceTest(_CinderVolumeProcess, testtools.TestCase):
         self.assertIn('zvm_scsi_pool names pool(s) platinum that zvm2 does '
                       'not have', log)
         self.assertNotIn(self.sim.password, log)
-        db = sqlite3.connect(os.path.join(self.tmp, 'cinder.db'))
-        hosts = sorted(r[0] for r in db.execute(
-            "select host from services where binary='cinder-volume'"))
+
+        def service_hosts():
+            db = sqlite3.connect(os.path.join(self.tmp, 'cinder.db'))
+            try:
+                return sorted(r[0] for r in db.execute(
+                    "select host from services where binary='cinder-volume'"))
+            finally:
+                db.close()
+        # Each backend's service row and "initialization completed" line
+        # come in their own time after its stats were read: wait for them
+        # rather than sample once.
+        done = 'Driver initialization completed successfully'
+        self.wait_for(lambda: len(service_hosts()) == 3 and self.log().count(done) >= 2)
         self.assertEqual(['cvhost@broken', 'cvhost@zvm1', 'cvhost@zvm2'],
-                         hosts)
-        self.assertEqual(2, log.count('Driver initialization completed '
-                                      'successfully'))
+                         service_hosts())
+        # The broken backend (a missing pool) never completes its setup.
+        self.assertEqual(2, self.log().count(done))
 
 
 TLS_CONF = """[DEFAULT]
