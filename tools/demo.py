@@ -45,7 +45,9 @@ transport_url = fake://
 state_path = %(tmp)s
 lock_path = %(tmp)s/locks
 log_file = %(tmp)s/cinder-volume.log
-# volume_clear = zero (cinder's default): deleted LUNs are quarantined
+# volume_clear = zero (cinder's default): a deleted volume's LUN is wiped
+# through the Cinder node (cinder1/cinder2, z/VM guests with FCP devices of
+# their own) before it is free again.
 
 [oslo_concurrency]
 lock_path = %(tmp)s/locks
@@ -66,12 +68,21 @@ volume_driver = cinder_zvm.driver.ZVMFCPDriver
 volume_backend_name = zvm1
 zvm_host = zvm1
 zvm_scsi_pool = gold,silver
+zvm_cinder_node = cinder1
+zvm_cinder_node_fcp = 1f03,2f02
+# The simulated Cinder node's sysfs and /dev (on a real one: /sys and /dev)
+zvm_cinder_node_sysfs_root = %(root1)s/sys
+zvm_cinder_node_dev_root = %(root1)s/dev
 
 [zvm2]
 volume_driver = cinder_zvm.driver.ZVMFCPDriver
 volume_backend_name = zvm2
 zvm_host = zvm2
 zvm_scsi_pool = fast,slow
+zvm_cinder_node = cinder2
+zvm_cinder_node_fcp = 1c03,3c03
+zvm_cinder_node_sysfs_root = %(root2)s/sys
+zvm_cinder_node_dev_root = %(root2)s/dev
 """
 
 
@@ -100,7 +111,7 @@ def nova_side(request):
 
     client = xclient.XCATClient(request['url'], 'admin', 'passw0rd')
     ops = volumeops.VolumeOps(client, fcp_state.FcpStateStore(request['state']),
-                              'zvm1', '1f00-1f03;2f00-2f03', 'compute1')
+                              'zvm1', '1f00-1f02;2f00-2f01', 'compute1')
     guest = connection.Guest(GUEST['uuid'], GUEST['node'], GUEST['userid'],
                              GUEST['distro'], GUEST['version'])
     action = request['action']
@@ -124,6 +135,11 @@ def run_nova_side(tmp, url, action, **kwargs):
 
 
 # -- the demo ----------------------------------------------------------------
+
+def _head(path, size=30):
+    with open(path, 'rb') as f:
+        return f.read(size)
+
 
 def start_simulator(tmp):
     sim = subprocess.Popen([os.path.join(BIN, 'zvm-xcat-sim'), '--state-dir',
@@ -183,7 +199,9 @@ def demo(tmp):
         say('== 1. simulator up at %s (two z/VM systems: zvm1, zvm2)' % url)
         conf = os.path.join(tmp, 'cinder.conf')
         with open(conf, 'w') as f:
-            f.write(CINDER_CONF % {'tmp': tmp, 'url': url})
+            f.write(CINDER_CONF % {'tmp': tmp, 'url': url,
+                                   'root1': admin.guest_root('cinder1'),
+                                   'root2': admin.guest_root('cinder2')})
         say('== 2. %s: backends zvm1 (pools gold, silver) and zvm2 (fast, '
             'slow); cinder-manage db sync' % conf)
         cinder_volume = start_cinder_volume(tmp, conf, admin)
@@ -240,6 +258,12 @@ def demo(tmp):
         link = (guest['linux']['files']['links'].get('/dev/vdb') or
                 guest['linux']['udev'].get('/dev/vdb'))
         say('     /dev/vdb -> %s' % link)
+        wwpn, lun = info['data']['target_wwn'][0], info['data']['zvm_fcp_lun']
+        lun_file = admin.lun_path(wwpn, lun)
+        with open(lun_file, 'r+b') as f:
+            f.write(b'tenant data of the demo volume')
+        say('     the guest writes data to the LUN: %r'
+            % _head(lun_file))
 
         run_nova_side(tmp, url, 'detach', connection_info=info)
         mgr.terminate_connection(ctxt, vol.id, connector)
@@ -250,9 +274,20 @@ def demo(tmp):
         vol.refresh()
         vol.status = 'deleting'
         vol.save()
+        admin.clear_calls()
+        started = time.monotonic()
         mgr.delete_volume(ctxt, vol)
-        say('\n== 7. delete_volume: volume_clear=zero, so the LUN is '
-            'quarantined (reserved, owner wipe-<id>) until it is wiped')
+        say('\n== 7. delete_volume (volume_clear=zero) in %.1f s: the LUN '
+            'was attached to the Cinder node cinder1, zeroed and detached '
+            'before it went back to free; xCAT calls:'
+            % (time.monotonic() - started))
+        for c in admin.calls():
+            say('     %s %s %s' % (c['method'], c['node'], ' '.join(c['args'])))
+        say('     first bytes of the LUN now: %r' % _head(lun_file))
+        cinder1 = admin.guest('cinder1')['linux']['kernel']['units']
+        say('     zfcp units left on cinder1: %s'
+            % (sum(len(luns) for ports in cinder1.values()
+                   for luns in ports.values()) or 'none'))
         say('\n== pool state after')
         show_pool(admin, 'zvm1', 'gold')
         stats = mgr.driver.get_volume_stats(refresh=True)
