@@ -24,6 +24,13 @@ class DemoTest(testtools.TestCase):
                       'available', out)
         self.assertIn('nova attach -> attached', out)
         self.assertIn('cinder initialize_connection (xCAT calls: 0)', out)
+        # Delete wiped the LUN through the Cinder node: the guest's data is
+        # gone, nothing stays attached there, and the LUN is free again.
+        self.assertIn("the guest writes data to the LUN: b'tenant data", out)
+        self.assertIn("first bytes of the LUN now: b'\\x00\\x00", out)
+        self.assertIn('zfcp units left on cinder1: none', out)
         after = out[out.index('== pool state after'):]
-        self.assertIn('wipe-', after)
+        self.assertNotIn('wipe-', after)
+        self.assertNotIn('volume-', after)
+        self.assertIn('quarantined_capacity_gb 0.0', after)
         self.assertIn('demo complete', out)
