@@ -37,11 +37,8 @@ from zvm_xcat import zfcp
 
 LOG = logging.getLogger(__name__)
 
-SNAPSHOT_PREFIX = 'snapshot-'
-
-
-def snapshot_owner(snapshot_id):
-    return SNAPSHOT_PREFIX + snapshot_id
+SNAPSHOT_PREFIX = ownership.SNAPSHOT_PREFIX
+snapshot_owner = ownership.snapshot_owner
 
 
 def _volume_location(backend, volume):

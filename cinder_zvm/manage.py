@@ -68,6 +68,8 @@ def why_not_manageable(entry, volume_id=None):
         owner_id = ownership.volume_id_of(entry.owner)
         if owner_id != volume_id:
             return 'already owned by cinder volume %s' % owner_id
+    if kind == ownership.SNAPSHOT:
+        return 'holds cinder snapshot %s' % entry.owner[len(ownership.SNAPSHOT_PREFIX):]
     if kind == ownership.FOREIGN:
         return 'reserved by %s' % entry.owner
     if kind == ownership.UNOWNED and not entry.owner:

@@ -14,17 +14,21 @@ reserved / (empty)              detached by nova (``--removezfcp`` with
                                 persist=1) and not yet re-stamped
 reserved / unmanaged-<id>       unmanaged from cinder: data kept, may be
                                 adopted again with manage
+reserved / snapshot-<id>        a cinder snapshot (a full copy of its
+                                volume's LUN)
 ==============================  =========================================
 """
 
 VOLUME_PREFIX = 'volume-'
 WIPE_PREFIX = 'wipe-'
 UNMANAGED_PREFIX = 'unmanaged-'
+SNAPSHOT_PREFIX = 'snapshot-'
 
 FREE = 'free'
 VOLUME = 'volume'            # reserved for a cinder volume
 QUARANTINED = 'quarantined'  # reserved, waiting for a wipe
 ATTACHED = 'attached'        # used by a guest
+SNAPSHOT = 'snapshot'        # reserved for a cinder snapshot
 UNOWNED = 'unowned'          # reserved, no owner (nova detach, unmanage)
 FOREIGN = 'foreign'          # reserved by someone else (not cinder)
 
@@ -46,6 +50,10 @@ def unmanaged_owner(volume_id):
     return UNMANAGED_PREFIX + volume_id
 
 
+def snapshot_owner(snapshot_id):
+    return SNAPSHOT_PREFIX + snapshot_id
+
+
 def volume_id_of(owner):
     """The cinder volume id in a ``volume-<id>`` owner, else None."""
     if owner and owner.startswith(VOLUME_PREFIX):
@@ -65,6 +73,8 @@ def classify(entry):
         return QUARANTINED
     if volume_id_of(owner):
         return VOLUME
+    if owner.startswith(SNAPSHOT_PREFIX):
+        return SNAPSHOT
     if not owner or owner.startswith(UNMANAGED_PREFIX):
         return UNOWNED
     return FOREIGN

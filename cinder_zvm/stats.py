@@ -7,8 +7,9 @@ reports as ``free_capacity_gb`` the size of the largest free LUN (rounded
 down to whole GiB, because xCAT compares in MiB and a volume is whole GiB).
 The scheduler then never picks a pool that has no single LUN big enough.
 The sum of all free LUNs is reported separately (``free_lun_capacity_gb``),
-with the largest free LUN (``max_free_lun_gb``), the counts, and the
-capacity held by deleted volumes waiting for a wipe (``quarantined_*``).
+with the largest free LUN (``max_free_lun_gb``), the counts, the capacity
+held by snapshots (``snapshot_*``: each a full copy in a LUN of its own)
+and by deleted volumes waiting for a wipe (``quarantined_*``).
 """
 
 from oslo_utils import units
@@ -28,10 +29,11 @@ def whole_gib(size_bytes):
 
 def pool_stats(pool_name, entries, reserved_percentage=0):
     """The cinder pool dict of one xCAT pool from its entries."""
-    total = free = quarantined = provisioned = 0
+    total = free = quarantined = provisioned = snapshots = 0
     counts = {ownership.FREE: 0, ownership.QUARANTINED: 0,
               ownership.ATTACHED: 0, ownership.VOLUME: 0,
-              ownership.UNOWNED: 0, ownership.FOREIGN: 0}
+              ownership.SNAPSHOT: 0, ownership.UNOWNED: 0,
+              ownership.FOREIGN: 0}
     unsized_free = 0
     for entry in entries:
         kind = ownership.classify(entry)
@@ -47,6 +49,8 @@ def pool_stats(pool_name, entries, reserved_percentage=0):
             quarantined += size
         else:
             provisioned += size
+            if kind == ownership.SNAPSHOT:
+                snapshots += size
     largest = bestfit.largest_free(entries)
     max_free = whole_gib(largest.size_bytes) if largest else 0
     return {
@@ -59,6 +63,8 @@ def pool_stats(pool_name, entries, reserved_percentage=0):
         'free_lun_count': counts[ownership.FREE] - unsized_free,
         'unsized_free_lun_count': unsized_free,
         'provisioned_capacity_gb': _gib(provisioned),
+        'snapshot_capacity_gb': _gib(snapshots),
+        'snapshot_lun_count': counts[ownership.SNAPSHOT],
         'quarantined_capacity_gb': _gib(quarantined),
         'quarantined_lun_count': counts[ownership.QUARANTINED],
         'attached_lun_count': counts[ownership.ATTACHED],

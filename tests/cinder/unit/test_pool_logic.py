@@ -63,6 +63,21 @@ class StatsTest(test.TestCase):
         self.assertEqual(5, s['reserved_percentage'])
         self.assertFalse(s['thin_provisioning_support'])
 
+    def test_snapshot_capacity_is_reported(self):
+        # A snapshot is a full copy in a LUN of its own: its capacity is
+        # provisioned, and shown on its own so operators can see it.
+        entries = pr.entries(
+            pr.row('free', 1, '10G'),
+            pr.row('reserved', 2, '8G', 'volume-' + VID),
+            pr.row('reserved', 3, '6G', 'snapshot-' + VID),
+            pr.row('reserved', 4, '2G', 'snapshot-other'))
+        s = stats.pool_stats('gold', entries)
+        self.assertEqual(8, s['snapshot_capacity_gb'])
+        self.assertEqual(2, s['snapshot_lun_count'])
+        self.assertEqual(16, s['provisioned_capacity_gb'])
+        self.assertEqual(0, s['foreign_lun_count'])
+        self.assertEqual(10, s['free_capacity_gb'])
+
     def test_exhausted_pool(self):
         s = stats.pool_stats('gold', pr.entries(pr.row('used', 1, '10G', 'v')))
         self.assertEqual(0, s['free_capacity_gb'])
@@ -84,6 +99,7 @@ class OwnershipTest(test.TestCase):
               ('reserved', 'wipe-' + VID, ownership.QUARANTINED),
               ('reserved', '', ownership.UNOWNED),
               ('reserved', 'unmanaged-' + VID, ownership.UNOWNED),
+              ('reserved', 'snapshot-' + VID, ownership.SNAPSHOT),
               ('reserved', 'someone', ownership.FOREIGN))
     def test_classify(self, status, owner, kind):
         entry = pr.entries(pr.row(status, 1, owner=owner))[0]
@@ -129,6 +145,7 @@ class ManageTest(test.TestCase):
               ('used', 'vm1', 'in use by guest vm1'),
               ('reserved', 'volume-other', 'already owned by cinder volume other'),
               ('reserved', 'wipe-x', 'holds data of a deleted volume'),
+              ('reserved', 'snapshot-x', 'holds cinder snapshot x'),
               ('reserved', 'admin', 'reserved by admin'))
     def test_why_not(self, status, owner, reason):
         entry = pr.entries(pr.row(status, 1, owner=owner))[0]
