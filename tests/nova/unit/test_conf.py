@@ -11,20 +11,11 @@
 #    under the License.
 """Options of [zvm_volumeops] and the generated sample."""
 
-import os
-
-import fixtures
 from oslo_config import cfg
-from oslo_config import generator
 import testtools
 
 from nova_volumeops import conf as vconf
-
-TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
-    os.path.abspath(__file__)))))
-GEN_CONF = os.path.join(TOP, 'etc', 'nova',
-                        'nova-volumeops-config-generator.conf')
-SAMPLE = os.path.join(TOP, 'etc', 'nova', 'nova-volumeops.conf.sample')
+from tests.common import sample_config
 
 
 class TestOptions(testtools.TestCase):
@@ -51,14 +42,7 @@ class TestOptions(testtools.TestCase):
         self.assertIsNone(group.zvm_xcat_server)
 
     def test_sample_is_current(self):
-        """Regenerate with: tox -e genconfig."""
-        out = self.useFixture(fixtures.TempDir()).path
-        fresh = os.path.join(out, 'sample.conf')
-        conf = cfg.ConfigOpts()
-        generator.register_cli_opts(conf)
-        conf(['--config-file', GEN_CONF, '--output-file', fresh], project='x')
-        generator.generate(conf)
-        with open(fresh) as new, open(SAMPLE) as committed:
-            self.assertEqual(committed.read(), new.read(),
-                             'etc/nova/nova-volumeops.conf.sample is stale: '
-                             'run tox -e genconfig')
+        """Fails when an option changed and the sample was not regenerated."""
+        sample_config.assert_sample_current(
+            self, 'etc/nova/nova-volumeops-config-generator.conf',
+            'etc/nova/nova-volumeops.conf.sample')
