@@ -59,6 +59,8 @@ class ZVMFCPDriver(driver.VolumeDriver):
         self.backend.setup()
         if self.configuration.safe_get('zvm_cinder_node'):
             self.datapath = datapath.ZVMDataPath(self.backend)
+            # detach LUNs a crashed process left, start wipe retries
+            self.datapath.setup()
 
     def check_for_setup_error(self):
         self.backend.check_setup()
@@ -121,17 +123,34 @@ class ZVMFCPDriver(driver.VolumeDriver):
         self._data_path('revert_to_snapshot').revert_to_snapshot(
             context, volume, snapshot)
 
+    def copy_image_to_encrypted_volume(self, context, volume, image_service,
+                                       image_id, disable_sparse=False):
+        self._data_path('copy_image_to_encrypted_volume') \
+            .copy_image_to_encrypted_volume(context, volume, image_service,
+                                            image_id, disable_sparse)
+
     def _attach_volume(self, context, volume, properties, remote=False):
-        """Host attach for cinder's generic data paths (backup, migrate)."""
+        """Host attach for cinder's generic data paths (backup, migrate).
+
+        A volume of another backend (remote) is attached by that backend,
+        through BaseVD's own code.
+        """
+        if remote:
+            return super()._attach_volume(context, volume, properties,
+                                          remote=remote)
         return self._data_path('attaching a volume to the Cinder node') \
-            .attach_volume(context, volume, properties, remote=remote)
+            .attach_volume(context, volume, properties)
 
     def _detach_volume(self, context, attach_info, volume, properties,
                        force=False, remote=False, ignore_errors=False):
+        if remote:
+            return super()._detach_volume(context, attach_info, volume,
+                                          properties, force=force,
+                                          remote=remote,
+                                          ignore_errors=ignore_errors)
         return self._data_path('detaching a volume from the Cinder node') \
             .detach_volume(context, attach_info, volume, properties,
-                           force=force, remote=remote,
-                           ignore_errors=ignore_errors)
+                           force=force, ignore_errors=ignore_errors)
 
     # -- attach ---------------------------------------------------------
 
