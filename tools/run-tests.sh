@@ -20,6 +20,18 @@ VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
 . "$TOP/tools/ensure-venv.sh"
 ensure_venv "$VENV" requirements.txt test-requirements.txt || exit 2
 
+# Tools some tests need from Debian: qemu-img (qcow2 image round trips) and
+# shellcheck (the nova guest scripts). Without them those tests skip, so
+# install them when we can (root with apt-get); never fail for them.
+missing=()
+command -v qemu-img >/dev/null || missing+=(qemu-utils)
+command -v shellcheck >/dev/null || missing+=(shellcheck)
+if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "installing ${missing[*]} (Debian packages) for the tests that use them"
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
+        >/dev/null 2>&1 || echo "could not install ${missing[*]}: those tests will skip"
+fi
+
 export PYTHONHASHSEED=0 OS_LOG_CAPTURE=1 OS_STDOUT_CAPTURE=1 OS_STDERR_CAPTURE=1
 # hypothesis keeps its example database out of the source tree
 export HYPOTHESIS_STORAGE_DIRECTORY=$TOP/.stestr/hypothesis
