@@ -6,10 +6,10 @@
 set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
-VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
 
 . "$TOP/tools/ensure-venv.sh"
-ensure_venv "$VENV" requirements.txt test-requirements.txt || exit 2
+VENV=$TEST_VENV
+ensure_test_venv || exit 2
 
 # The nova side runs in its own process (cinder and nova never share one).
 # cinder 29 imports eventlet, whose import warns (from module cinder) that

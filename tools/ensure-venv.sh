@@ -37,3 +37,10 @@ ensure_venv() {
         echo "$want" > "$stamp"
     fi
 }
+
+# The one virtualenv the demo, the tests and the full stack share, and what
+# goes into it. Run from the top of the tree.
+TEST_VENV=${CINDER_ZVM_TEST_VENV:-$PWD/.venv-test}
+ensure_test_venv() {
+    ensure_venv "$TEST_VENV" requirements.txt test-requirements.txt
+}

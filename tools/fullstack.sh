@@ -25,7 +25,8 @@
 set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
-VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
+. "$TOP/tools/ensure-venv.sh"
+VENV=$TEST_VENV
 WORK=${FULLSTACK_WORKDIR:-$TOP/_work/fullstack}
 DRIVER=${FULLSTACK_DRIVER:-zvm}
 LOGS=$WORK/logs
@@ -133,8 +134,7 @@ py() { "$VENV/bin/python" "$@"; }
 # -- bring-up steps ------------------------------------------------------------
 
 make_venv() {
-    . "$TOP/tools/ensure-venv.sh"
-    if ! ensure_venv "$VENV" requirements.txt test-requirements.txt >"$LOGS/venv.log" 2>&1; then
+    if ! ensure_test_venv >"$LOGS/venv.log" 2>&1; then
         tail -20 "$LOGS/venv.log"
         return 1
     fi

@@ -15,10 +15,10 @@
 set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
-VENV=${CINDER_ZVM_TEST_VENV:-$TOP/.venv-test}
 
 . "$TOP/tools/ensure-venv.sh"
-ensure_venv "$VENV" requirements.txt test-requirements.txt || exit 2
+VENV=$TEST_VENV
+ensure_test_venv || exit 2
 
 # Tools some tests need from Debian: qemu-img (qcow2 image round trips) and
 # shellcheck (the nova guest scripts). Without them those tests skip, so
