@@ -45,6 +45,12 @@ transport_url = fake://
 state_path = %(tmp)s
 lock_path = %(tmp)s/locks
 log_file = %(tmp)s/cinder-volume.log
+# The cinder-volume process is there to show that setup and stats work in a
+# real service; after its start it must not write to the shared sqlite file
+# while this process does (sqlite fails one of two concurrent writers at
+# once): its heartbeat and periodic tasks come after the demo is over.
+report_interval = 600
+periodic_interval = 600
 # volume_clear = zero (cinder's default): a deleted volume's LUN is wiped
 # through the Cinder node (cinder1/cinder2, z/VM guests with FCP devices of
 # their own) before it is free again.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Full-stack scenario of cinder-zvm on one machine, all on 127.0.0.1:
 #   RabbitMQ (Debian's rabbitmq-server, private node, dirs and ports),
-#   sqlite, the xCAT + z/VM simulator (zvm-xcat-sim, HTTPS),
+#   MariaDB (Debian's mariadb-server, private data dir, socket and port),
+#   the xCAT + z/VM simulator (zvm-xcat-sim, HTTPS),
 #   cinder-api (auth_strategy = noauth), cinder-scheduler and
 #   cinder-volume with one backend per simulated z/VM system,
 # then the scenario of tools/fullstack/scenario.py, driven through the
@@ -140,23 +141,32 @@ make_venv() {
     fi
 }
 
-install_rabbitmq() {
-    [ -x /usr/lib/rabbitmq/bin/rabbitmq-server ] && return 0
+# The Debian packages of the stack's servers, those not yet installed.
+SERVER_PACKAGES="rabbitmq-server:/usr/lib/rabbitmq/bin/rabbitmq-server mariadb-server:/usr/sbin/mariadbd"
+
+install_servers() {
+    local entry missing=()
+    for entry in $SERVER_PACKAGES; do
+        [ -x "${entry#*:}" ] || missing+=("${entry%%:*}")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
     if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
-        echo "rabbitmq-server is not installed: apt-get install rabbitmq-server" >&2
+        echo "not installed: ${missing[*]} (apt-get install ${missing[*]})" >&2
         return 1
     fi
-    # Keep the package's own service (all interfaces, port 5672) from being
-    # started by the install: we run a private node. Debian's policy-rc.d
-    # mechanism, only where the machine has none of its own.
+    say "installing ${missing[*]} (Debian packages)"
+    # Keep the packages' own services (all interfaces, standard ports) from
+    # being started by the install: we run private servers. Debian's
+    # policy-rc.d mechanism, only where the machine has none of its own.
     local policy=/usr/sbin/policy-rc.d ours=0 rc
     if [ ! -e "$policy" ]; then
         printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && ours=1
     fi
-    apt-get update -qq >"$LOGS/apt-rabbitmq.log" 2>&1 && DEBIAN_FRONTEND=noninteractive \
-        apt-get install -y -qq rabbitmq-server >>"$LOGS/apt-rabbitmq.log" 2>&1
+    apt-get update -qq >"$LOGS/apt.log" 2>&1 && DEBIAN_FRONTEND=noninteractive \
+        apt-get install -y -qq "${missing[@]}" >>"$LOGS/apt.log" 2>&1
     rc=$?
     [ "$ours" = 1 ] && rm -f "$policy"
+    [ "$rc" = 0 ] || tail -20 "$LOGS/apt.log"
     return $rc
 }
 
@@ -182,6 +192,35 @@ start_rabbitmq() {
     py -m tools.fullstack.waitfor amqp "amqp://guest:guest@127.0.0.1:$AMQP_PORT//" 120
 }
 
+# cinder's database. Not sqlite: cinder-api, -scheduler and -volume write
+# concurrently, and sqlite fails such writers at once ("database is
+# locked") when a transaction that began reading must turn into a write.
+start_mariadb() {
+    local m=$WORK/mariadb user
+    user=$(id -un)
+    mkdir -p "$m"
+    if ! mariadb-install-db --no-defaults --user="$user" --datadir="$m/data" \
+            --auth-root-authentication-method=socket --skip-test-db \
+            >"$LOGS/mariadb-install.log" 2>&1; then
+        tail -20 "$LOGS/mariadb-install.log"
+        return 1
+    fi
+    # Durability is traded for speed (a test database): no binary log, the
+    # redo log flushed once a second.
+    start mariadb /usr/sbin/mariadbd --no-defaults --user="$user" --datadir="$m/data" \
+        --socket="$m/mysqld.sock" --pid-file="$m/mysqld.pid" \
+        --port="$DB_PORT" --bind-address=127.0.0.1 --skip-name-resolve \
+        --skip-log-bin --innodb-buffer-pool-size=64M --innodb-flush-log-at-trx-commit=2 \
+        --character-set-server=utf8mb4
+    py -m tools.fullstack.waitfor tcp "$DB_PORT" 60 || return 1
+    mariadb --no-defaults --socket="$m/mysqld.sock" -u root <<SQL || return 1
+CREATE DATABASE cinder CHARACTER SET utf8mb4;
+CREATE USER 'cinder'@'127.0.0.1' IDENTIFIED BY 'cinder';
+GRANT ALL PRIVILEGES ON cinder.* TO 'cinder'@'127.0.0.1';
+SQL
+    py -m tools.fullstack.waitfor db "$DB_URL" 30
+}
+
 start_simulator() {
     mkdir -p "$WORK/sim"
     start simulator "$VENV/bin/zvm-xcat-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
@@ -196,27 +235,27 @@ write_configs() {
     py -m tools.fullstack.render --driver "$DRIVER" --workdir "$WORK" \
         --api-port "$API_PORT" --transport-url "$TRANSPORT_URL" \
         --api-paste-config "$VENV/etc/cinder/api-paste.ini" \
-        --sim-url "$SIM_URL" --sim-ca "$SIM_CA" "$WORK/etc"
+        --db-url "$DB_URL" --sim-url "$SIM_URL" --sim-ca "$SIM_CA" "$WORK/etc"
 }
 
 db_sync() {
     "$VENV/bin/cinder-manage" --config-file "$WORK/etc/cinder.conf" db sync \
-        >"$LOGS/db-sync.log" 2>&1 && py -m tools.fullstack.waitfor wal "$WORK/cinder.db"
+        >"$LOGS/db-sync.log" 2>&1 || { tail -20 "$LOGS/db-sync.log"; return 1; }
 }
 
 cinder_service() {
     PYTHONPATH=$TOP start "cinder-$1" "$VENV/bin/cinder-$1" --config-file "$WORK/etc/cinder.conf"
 }
 
-# One after the other: each registers itself in the (sqlite) database at
-# start, and sqlite takes one writer at a time.
+# One after the other, each waited for until it has registered itself in
+# the database: a failure then names the service that did not come up.
 start_cinder() {
     local backends
     backends=$(grep -c '^volume_driver' "$WORK/etc/cinder.conf")
     cinder_service scheduler
-    py -m tools.fullstack.waitfor service "$WORK/cinder.db" cinder-scheduler 1 120 || return 1
+    py -m tools.fullstack.waitfor service "$DB_URL" cinder-scheduler 1 120 || return 1
     cinder_service volume
-    py -m tools.fullstack.waitfor service "$WORK/cinder.db" cinder-volume "$backends" 180 \
+    py -m tools.fullstack.waitfor service "$DB_URL" cinder-volume "$backends" 180 \
         || return 1
     cinder_service api
     py -m tools.fullstack.waitfor http "http://127.0.0.1:$API_PORT/" 120
@@ -260,10 +299,13 @@ setsid bash -c "sleep ${FULLSTACK_TIMEOUT:-1800}; echo 'fullstack: time limit re
 WATCHDOG=$!
 
 step venv make_venv || finish
-step install-rabbitmq install_rabbitmq || finish
-read -r AMQP_PORT DIST_PORT EPMD_PORT API_PORT SIM_PORT <<<"$(py -m tools.fullstack.waitfor ports 5)"
+step install-servers install_servers || finish
+read -r AMQP_PORT DIST_PORT EPMD_PORT API_PORT SIM_PORT DB_PORT \
+    <<<"$(py -m tools.fullstack.waitfor ports 6)"
 TRANSPORT_URL=rabbit://guest:guest@127.0.0.1:$AMQP_PORT/
+DB_URL="mysql+pymysql://cinder:cinder@127.0.0.1:$DB_PORT/cinder?charset=utf8mb4"
 step start-rabbitmq start_rabbitmq || finish
+step start-mariadb start_mariadb || finish
 step start-simulator start_simulator || finish
 step write-configs write_configs || finish
 step db-sync db_sync || finish

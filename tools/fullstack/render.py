@@ -14,8 +14,8 @@ simulator) or ``fake`` (cinder's FakeLoggingVolumeDriver, named per backend
 by tools.fullstack.fake_backend).
 
 Usage: python -m tools.fullstack.render --driver zvm|fake --workdir DIR \
-    --api-port P --transport-url URL --api-paste-config F --sim-url URL \
-    [--sim-ca F] OUTDIR     (writes OUTDIR/cinder.conf and OUTDIR/nova.conf)
+    --api-port P --transport-url URL --api-paste-config F --db-url URL \
+    --sim-url URL [--sim-ca F] OUTDIR     (writes OUTDIR/cinder.conf and OUTDIR/nova.conf)
 """
 
 import argparse
@@ -117,9 +117,7 @@ def cinder_conf(p, topology):
         'scheduler_driver_init_wait_time': 5,
         'service_down_time': 60,
     }), ('database', {
-        # Three processes share one sqlite file: wait for its lock instead
-        # of failing at once (the journal is WAL, set after db sync).
-        'connection': 'sqlite:///%s?timeout=30' % os.path.join(work, 'cinder.db'),
+        'connection': p['db_url'],
     }), ('oslo_concurrency', {
         'lock_path': os.path.join(work, 'locks'),
     }), ('coordination', {
@@ -185,6 +183,7 @@ def build_parser():
     p.add_argument('--api-port', type=int, required=True)
     p.add_argument('--transport-url', required=True)
     p.add_argument('--api-paste-config', required=True)
+    p.add_argument('--db-url', required=True, help='SQLAlchemy URL of cinder\'s database')
     p.add_argument('--sim-url', required=True)
     p.add_argument('--sim-ca', default='')
     p.add_argument('--topology', help='default: the simulator\'s default topology')
@@ -197,7 +196,7 @@ def main(argv=None):
     topology = load_topology(args.topology)
     params = {'workdir': args.workdir, 'driver': args.driver, 'api_port': args.api_port,
               'transport_url': args.transport_url,
-              'api_paste_config': args.api_paste_config,
+              'api_paste_config': args.api_paste_config, 'db_url': args.db_url,
               'sim_url': args.sim_url, 'sim_ca_file': args.sim_ca or None}
     if args.driver == 'zvm':
         params['guest_roots'] = guest_roots(args.sim_url, args.sim_ca, topology)

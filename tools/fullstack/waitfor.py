@@ -5,10 +5,12 @@
   python -m tools.fullstack.waitfor http URL SECONDS   a server answers HTTP
   python -m tools.fullstack.waitfor jsonline FILE SECONDS
                                                        first JSON line of FILE
-  python -m tools.fullstack.waitfor service DB BINARY COUNT SECONDS
-                                                       COUNT services BINARY up in
-                                                       the cinder sqlite DB
-  python -m tools.fullstack.waitfor wal DB             sqlite DB to WAL journal mode
+  python -m tools.fullstack.waitfor tcp PORT SECONDS   a server listens on PORT
+  python -m tools.fullstack.waitfor db URL SECONDS     a database (SQLAlchemy URL)
+                                                       accepts a login
+  python -m tools.fullstack.waitfor service URL BINARY COUNT SECONDS
+                                                       COUNT services BINARY
+                                                       registered in cinder's DB
 
 Each wait polls until it succeeds or SECONDS pass (exit 1, with the last
 error on stderr). A wait also gives up when the process whose pid is in
@@ -90,28 +92,30 @@ def check_jsonline(path):
     return None
 
 
-def check_services(db, binary, count):
-    import sqlite3
-    con = sqlite3.connect(db, timeout=30)
+def check_tcp(port):
+    with socket.create_connection(('127.0.0.1', int(port)), timeout=2):
+        return True
+
+
+def _query(url, sql, **params):
+    import sqlalchemy
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
     try:
-        # The row appears when the service has started (and registered).
-        n = con.execute('SELECT COUNT(*) FROM services WHERE "binary" = ? AND deleted = 0',
-                        (binary,)).fetchone()[0]
+        with engine.connect() as conn:
+            return conn.execute(sqlalchemy.text(sql), params).scalar()
     finally:
-        con.close()
+        engine.dispose()
+
+
+def check_db(url):
+    return _query(url, 'SELECT 1') == 1 or None
+
+
+def check_services(url, binary, count):
+    # The row appears when the service has started (and registered).
+    n = _query(url, 'SELECT COUNT(*) FROM services WHERE `binary` = :binary '
+               'AND deleted = 0', binary=binary)
     return n >= count or None
-
-
-def set_wal(db):
-    """WAL: cinder's three processes read while one writes (sqlite)."""
-    import sqlite3
-    con = sqlite3.connect(db, timeout=30)
-    try:
-        mode = con.execute('PRAGMA journal_mode=WAL').fetchone()[0]
-    finally:
-        con.close()
-    if mode.lower() != 'wal':
-        raise SystemExit('sqlite journal mode is %s, not wal' % mode)
 
 
 def main(argv=None):
@@ -126,11 +130,13 @@ def main(argv=None):
     elif cmd == 'jsonline':
         print(json.dumps(poll(lambda: check_jsonline(args[0]), float(args[1]),
                               'json line in ' + args[0])))
+    elif cmd == 'tcp':
+        poll(lambda: check_tcp(args[0]), float(args[1]), 'tcp port ' + args[0])
+    elif cmd == 'db':
+        poll(lambda: check_db(args[0]), float(args[1]), 'database')
     elif cmd == 'service':
         poll(lambda: check_services(args[0], args[1], int(args[2])), float(args[3]),
-             '%s x%s in %s' % (args[1], args[2], args[0]))
-    elif cmd == 'wal':
-        set_wal(args[0])
+             '%s x%s in the database' % (args[1], args[2]))
     else:
         raise SystemExit('unknown command %s' % cmd)
     return 0

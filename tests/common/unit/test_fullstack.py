@@ -14,6 +14,7 @@ state comparison, step bookkeeping and the rendered configuration."""
 
 import configparser
 import os
+import sqlite3
 import stat
 
 import fixtures
@@ -21,6 +22,7 @@ import testtools
 
 from tools.fullstack import harness
 from tools.fullstack import render
+from tools.fullstack import waitfor
 
 SHOW = """\
 +--------------------------------+--------------------------------------+
@@ -203,6 +205,7 @@ class TestRender(testtools.TestCase):
             'workdir': self.work, 'driver': 'zvm', 'api_port': 8776,
             'transport_url': 'rabbit://guest:guest@127.0.0.1:5672/',
             'api_paste_config': '/venv/etc/cinder/api-paste.ini',
+            'db_url': 'mysql+pymysql://cinder:cinder@127.0.0.1:3306/cinder',
             'sim_url': 'https://127.0.0.1:4443', 'sim_ca_file': '/w/ca.pem',
             'guest_roots': {'cinder1': '/w/sim/guests/cinder1'}}
 
@@ -222,6 +225,7 @@ class TestRender(testtools.TestCase):
         self.assertEqual('zvm1,zvm2', conf['DEFAULT']['enabled_backends'])
         self.assertEqual('noauth', conf['DEFAULT']['auth_strategy'])
         self.assertEqual('127.0.0.1', conf['DEFAULT']['osapi_volume_listen'])
+        self.assertEqual(self.params['db_url'], conf['database']['connection'])
         zvm2 = conf['zvm2']
         self.assertEqual('cinder_zvm.driver.ZVMFCPDriver', zvm2['volume_driver'])
         self.assertEqual('zvm2', zvm2['volume_backend_name'])
@@ -253,7 +257,31 @@ class TestRender(testtools.TestCase):
         self.assertEqual(0, render.main([
             '--driver', 'fake', '--workdir', self.work, '--api-port', '8776',
             '--transport-url', 'rabbit://guest:guest@127.0.0.1:5672/',
-            '--api-paste-config', '/p.ini', '--sim-url', 'https://127.0.0.1:1', out]))
+            '--api-paste-config', '/p.ini', '--db-url', 'sqlite://',
+            '--sim-url', 'https://127.0.0.1:1', out]))
         for name in ('cinder.conf', 'nova.conf'):
             mode = stat.S_IMODE(os.stat(os.path.join(out, name)).st_mode)
             self.assertEqual(0o600, mode, name)
+
+
+class TestWaitForServices(testtools.TestCase):
+    """The bring-up waits on rows in cinder's services table (any SQL DB)."""
+
+    def setUp(self):
+        super().setUp()
+        path = os.path.join(self.useFixture(fixtures.TempDir()).path, 'c.db')
+        con = sqlite3.connect(path)
+        con.execute('CREATE TABLE services ("binary" TEXT, deleted INTEGER)')
+        con.executemany('INSERT INTO services VALUES (?, ?)', [
+            ('cinder-volume', 0), ('cinder-volume', 1), ('cinder-scheduler', 0)])
+        con.commit()
+        con.close()
+        self.url = 'sqlite:///' + path
+
+    def test_counts_only_live_rows_of_the_binary(self):
+        self.assertTrue(waitfor.check_services(self.url, 'cinder-volume', 1))
+        self.assertIsNone(waitfor.check_services(self.url, 'cinder-volume', 2))
+        self.assertIsNone(waitfor.check_services(self.url, 'cinder-api', 1))
+
+    def test_db_answers(self):
+        self.assertTrue(waitfor.check_db(self.url))
