@@ -10,7 +10,6 @@ from cinder import context
 from cinder import objects
 from cinder.objects import fields
 from cinder.tests.unit import fake_constants as fake
-from cinder.tests.unit import test
 from cinder.tests.unit import utils as test_utils
 from cinder.volume import configuration
 from cinder.volume import driver
@@ -18,6 +17,7 @@ from cinder.volume import manager as vol_manager
 from oslo_config import cfg
 
 from cinder_zvm import opts
+from tests.cinder import cinder_test
 from zvm_xcat.simulator.fixture import SimulatorFixture
 
 CONF = cfg.CONF
@@ -26,7 +26,7 @@ BACKENDS = {'zvm1': ('zvm1', ['gold', 'silver']),
             'zvm2': ('zvm2', ['fast', 'slow'])}
 
 
-class SimulatorTestCase(test.TestCase):
+class SimulatorTestCase(cinder_test.TestCase):
 
     MOCK_TOOZ = False       # real coordination locks (file backend)
     READ_TIMEOUT = 2.0

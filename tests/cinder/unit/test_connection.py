@@ -1,8 +1,8 @@
-from cinder.tests.unit import test
 import ddt
 
 from cinder_zvm import connection
 from cinder_zvm import location
+from tests.cinder import cinder_test
 from tests.cinder.unit import pool_rows as pr
 
 INIT1 = 'c05076ffe5005612'
@@ -19,7 +19,7 @@ def zvm_connector(**overrides):
 
 
 @ddt.ddt
-class ConnectionTest(test.TestCase):
+class ConnectionTest(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()

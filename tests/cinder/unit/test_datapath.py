@@ -20,7 +20,6 @@ from cinder import context
 from cinder import exception
 from cinder.image import image_utils
 from cinder.tests.unit import fake_volume
-from cinder.tests.unit import test
 from cinder.volume import configuration
 from cinder.volume import driver
 from cinder.volume import volume_utils
@@ -29,6 +28,7 @@ from cinder_zvm import datapath
 from cinder_zvm.hostattach import connector as connector_mod
 from cinder_zvm.hostattach import waiting
 from cinder_zvm import location
+from tests.cinder import cinder_test
 from tests.cinder.unit import fake_cinder_node
 from tests.cinder.unit import fake_zvm_backend
 
@@ -39,7 +39,7 @@ LUN2 = '4001400600000000'
 GROUP = 'zvm_datapath_test'
 
 
-class DataPathTestCase(test.TestCase):
+class DataPathTestCase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()

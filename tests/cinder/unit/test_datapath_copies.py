@@ -15,12 +15,12 @@ from cinder import context
 from cinder import exception
 from cinder.tests.unit import fake_snapshot
 from cinder.tests.unit import fake_volume
-from cinder.tests.unit import test
 from cinder.volume import configuration
 from cinder.volume import driver
 
 from cinder_zvm import copies
 from cinder_zvm import location
+from tests.cinder import cinder_test
 from tests.cinder.unit import fake_zvm_backend
 from zvm_xcat import zfcp
 
@@ -33,7 +33,7 @@ SNAP_ID = '77777777-2222-3333-4444-555555555555'
 GROUP = 'zvm_copies_test'
 
 
-class CopiesTestCase(test.TestCase):
+class CopiesTestCase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()

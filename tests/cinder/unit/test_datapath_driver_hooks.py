@@ -16,17 +16,17 @@ from unittest import mock
 from cinder import context
 from cinder import exception
 from cinder.tests.unit import fake_volume
-from cinder.tests.unit import test
 from cinder.volume import configuration
 from cinder.volume import driver as base_driver
 
 from cinder_zvm import datapath
 from cinder_zvm import driver
+from tests.cinder import cinder_test
 
 GROUP = 'zvm_hooks_test'
 
 
-class DriverHooksTestCase(test.TestCase):
+class DriverHooksTestCase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()

@@ -16,13 +16,13 @@ from unittest import mock
 from cinder import context
 from cinder import coordination
 from cinder.tests.unit import fake_volume
-from cinder.tests.unit import test
 from cinder.volume import configuration
 from cinder.volume import driver
 
 from cinder_zvm import location
 from cinder_zvm import locking
 from cinder_zvm import quarantine
+from tests.cinder import cinder_test
 from tests.cinder.unit import fake_zvm_backend
 from zvm_xcat import exception as xcat_exc
 from zvm_xcat import zfcp
@@ -42,7 +42,7 @@ def _rows():
     ]}
 
 
-class QuarantineTestCase(test.TestCase):
+class QuarantineTestCase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -147,7 +147,7 @@ class QuarantineTestCase(test.TestCase):
                          self.backend.row('4001400800000000')[4])
 
 
-class WipeLockTestCase(test.TestCase):
+class WipeLockTestCase(cinder_test.TestCase):
     MOCK_TOOZ = False
 
     def test_lun_being_wiped_elsewhere_is_skipped(self):

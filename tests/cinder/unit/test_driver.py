@@ -5,7 +5,6 @@ from unittest import mock
 from cinder import context
 from cinder import exception
 from cinder.tests.unit import fake_volume
-from cinder.tests.unit import test
 from cinder.volume import configuration
 import ddt
 
@@ -13,6 +12,7 @@ from cinder_zvm import common
 from cinder_zvm import driver
 from cinder_zvm import location
 from cinder_zvm import opts
+from tests.cinder import cinder_test
 from tests.cinder.unit import pool_rows as pr
 from zvm_xcat import exception as xexc
 from zvm_xcat import zfcp
@@ -35,7 +35,7 @@ def make_driver(test_case, **options):
     return drv
 
 
-class DriverTestBase(test.TestCase):
+class DriverTestBase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -402,7 +402,7 @@ class StatsTest(DriverTestBase):
         self.assertEqual(10, stats['pools'][1]['free_capacity_gb'])
 
 
-class UncertainTest(test.TestCase):
+class UncertainTest(cinder_test.TestCase):
 
     def test_classification(self):
         self.assertTrue(common.is_uncertain(xexc.XCATTimeout('t')))

@@ -19,11 +19,11 @@ import os
 
 import fixtures
 
-from cinder.tests.unit import test
 
 from cinder_zvm.hostattach import connector as connector_mod
 from cinder_zvm.hostattach import errors
 from cinder_zvm.hostattach import waiting
+from tests.cinder import cinder_test
 from tests.cinder.unit import fake_cinder_node
 
 W1 = '500507680b21bac6'
@@ -43,7 +43,7 @@ class FakeClock(object):
         self.now += seconds
 
 
-class ConnectorTestCase(test.TestCase):
+class ConnectorTestCase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()

@@ -19,12 +19,12 @@ an os-brick release fixes them, these tests fail and tell us to revisit.
 
 from unittest import mock
 
-from cinder.tests.unit import test
 from os_brick import initiator
 from os_brick.initiator import connector as brick_connector
 from os_brick.initiator.connectors import fibre_channel_s390x
 
 from cinder_zvm.hostattach import sysfs
+from tests.cinder import cinder_test
 
 # What LinuxFibreChannelS390X.get_fc_hbas_info returns on a z/VM guest
 # with FCP device 0.0.1f00 online (realpath of /sys/class/fc_host/host0).
@@ -38,7 +38,7 @@ FCP_LUN = '4001400500000000'
 TARGET_WWPN = '500507680b21bac6'
 
 
-class OsBrickS390XTestCase(test.TestCase):
+class OsBrickS390XTestCase(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()

@@ -1,12 +1,12 @@
-from cinder.tests.unit import test
 import ddt
 
 from cinder_zvm import location
+from tests.cinder import cinder_test
 from tests.cinder.unit import pool_rows
 
 
 @ddt.ddt
-class LocationTest(test.TestCase):
+class LocationTest(cinder_test.TestCase):
 
     def test_round_trip_single_path(self):
         loc = location.LunLocation('zvm1', 'gold', pool_rows.W1,

@@ -1,12 +1,12 @@
 """The option list, its registration, and the generated sample."""
 
-from cinder.tests.unit import test
 
 from cinder_zvm import opts
+from tests.cinder import cinder_test
 from tests.common import sample_config
 
 
-class OptsTest(test.TestCase):
+class OptsTest(cinder_test.TestCase):
 
     def test_list_opts(self):
         [(group, options)] = opts.list_opts()

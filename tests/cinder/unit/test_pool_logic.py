@@ -1,6 +1,5 @@
 """bestfit, stats, ownership and manage: the pure pool logic."""
 
-from cinder.tests.unit import test
 import ddt
 from oslo_utils import units
 
@@ -8,12 +7,13 @@ from cinder_zvm import bestfit
 from cinder_zvm import manage
 from cinder_zvm import ownership
 from cinder_zvm import stats
+from tests.cinder import cinder_test
 from tests.cinder.unit import pool_rows as pr
 
 VID = '11111111-2222-3333-4444-555555555555'
 
 
-class BestFitTest(test.TestCase):
+class BestFitTest(cinder_test.TestCase):
 
     def setUp(self):
         super().setUp()
@@ -36,7 +36,7 @@ class BestFitTest(test.TestCase):
         self.assertIsNone(bestfit.largest_free(pr.entries(pr.row('free', 1, ''))))
 
 
-class StatsTest(test.TestCase):
+class StatsTest(cinder_test.TestCase):
 
     def test_free_capacity_is_largest_free_lun(self):
         entries = pr.entries(
@@ -90,7 +90,7 @@ class StatsTest(test.TestCase):
 
 
 @ddt.ddt
-class OwnershipTest(test.TestCase):
+class OwnershipTest(cinder_test.TestCase):
 
     @ddt.unpack
     @ddt.data(('free', '', ownership.FREE),
@@ -126,7 +126,7 @@ class OwnershipTest(test.TestCase):
 
 
 @ddt.ddt
-class ManageTest(test.TestCase):
+class ManageTest(cinder_test.TestCase):
 
     @ddt.data({'source-name': '%s:%s' % (pr.W1, pr.lun(1))},
               {'source-id': '%s:%s' % (pr.W1, pr.lun(1))})
