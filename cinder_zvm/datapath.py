@@ -49,6 +49,7 @@ from cinder_zvm import copies
 from cinder_zvm.hostattach import conf as hostattach_conf
 from cinder_zvm.hostattach import connector as connector_mod
 from cinder_zvm.hostattach import errors
+from cinder_zvm import migration
 from cinder_zvm import quarantine
 
 LOG = logging.getLogger(__name__)
@@ -350,6 +351,9 @@ class ZVMDataPath(object):
 
     def revert_to_snapshot(self, context, volume, snapshot):
         copies.revert_to_snapshot(self.backend, self, volume, snapshot)
+
+    def migrate_volume(self, volume, host):
+        return migration.migrate_volume(self.backend, self, volume, host)
 
     def list_quarantined(self):
         return quarantine.list_quarantined(self.backend)

@@ -18,6 +18,7 @@ from oslo_log import log as logging
 
 from cinder_zvm import common
 from cinder_zvm import datapath
+from cinder_zvm import migration
 from cinder_zvm import opts
 
 LOG = logging.getLogger(__name__)
@@ -129,6 +130,16 @@ class ZVMFCPDriver(driver.VolumeDriver):
             .copy_image_to_encrypted_volume(context, volume, image_service,
                                             image_id, disable_sparse)
 
+    # -- migration and retype (cinder_zvm.migration) -----------------
+
+    def migrate_volume(self, context, volume, host):
+        """Move to another pool of this z/VM system over the Cinder node."""
+        return self._data_path('migrate_volume').migrate_volume(volume, host)
+
+    def retype(self, context, volume, new_type, diff, host):
+        """Keep the LUN when the volume stays in its pool; else migrate."""
+        return migration.retype(self.backend, volume, host), None
+
     def _attach_volume(self, context, volume, properties, remote=False):
         """Host attach for cinder's generic data paths (backup, migrate).
 
@@ -209,5 +220,14 @@ class ZVMFCPDriver(driver.VolumeDriver):
             'driver_version': self.VERSION,
             'storage_protocol': constants.FC,
             'zvm_host': self.backend.hypervisor,
+            'location_info': self._location_info(),
             'pools': self.backend.pool_stats(),
         }
+        # Per pool too: the scheduler hands a pool's capabilities to
+        # migrate_volume.
+        for pool in self._stats['pools']:
+            pool['location_info'] = self._stats['location_info']
+
+    def _location_info(self):
+        return migration.location_info(self.backend.client.server_url,
+                                       self.backend.hypervisor)
