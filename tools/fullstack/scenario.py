@@ -260,6 +260,50 @@ class Scenario:
                                                  '(%s at %d)' % (name, path, offset))
         return '%d LUN(s) no longer hold the data written through the guest' % len(self.markers)
 
+    def migrate(self, name, backend):
+        """``cinder migrate`` to the backend's other pool: the data moves along."""
+        def migrate():
+            vid = self.vols[name]
+            show = self.volume(name)
+            src_host = show['os-vol-host-attr:host']
+            pools = sorted(self.pool_rows(backend))
+            target_pool = next(p for p in pools if not src_host.endswith('#' + p))
+            target = '%s#%s' % (src_host.split('#')[0], target_pool)
+            [(src_pool, src_row)] = self.rows_owned(backend, 'volume-' + vid)
+            self.cli('migrate', vid, target)
+
+            def done():
+                show = self.volume(name)
+                status = show.get('os-vol-mig-status-attr:migstat')
+                if status == 'error':
+                    raise harness.Fatal('migration of %s ended in error' % name)
+                return show if status == 'success' else None
+            show = harness.wait_until(done, 180, 'migration of ' + name)
+            if show['os-vol-host-attr:host'] != target or show['status'] != 'available':
+                raise harness.StepFailed('after migrate: host %s, status %s'
+                                         % (show['os-vol-host-attr:host'], show['status']))
+            rows = self.rows_owned(backend, 'volume-' + vid)
+            if [p for p, _r in rows] != [target_pool]:
+                raise harness.StepFailed('LUNs of the volume after migrate: %s' % rows)
+            new_row = rows[0][1]
+            new_path = self.admin.lun_path(new_row['wwpn'], new_row['lun'])
+            old_path, old_size = self.markers[name]
+            with open(new_path, 'rb') as f:
+                for offset in (0, old_size - len(MARKER)):
+                    f.seek(offset)
+                    if f.read(len(MARKER)) != MARKER:
+                        raise harness.StepFailed('data not on the new LUN at %d' % offset)
+            old_row = [r for r in self.admin.pool(backend, src_pool)
+                       if r['lun'] == src_row['lun'] and r['wwpn'] == src_row['wwpn']]
+            if [r['status'] for r in old_row] != ['free']:
+                raise harness.StepFailed('old LUN after migrate: %s' % old_row)
+            # data-wiped checks both: the old LUN now, the new one after delete
+            self.markers[name + '-migrated'] = (new_path, old_size)
+            return '%s -> %s, LUN %s:%s -> %s:%s, data moved, old LUN free' % (
+                src_host, target, src_row['wwpn'], src_row['lun'], new_row['wwpn'],
+                new_row['lun'])
+        return migrate
+
     def reuse_fcps(self):
         if len(self.connectors) < 2:
             raise harness.StepFailed('only %d connector(s) seen' % len(self.connectors))
@@ -480,6 +524,7 @@ class Scenario:
                   driver='zvm')
         steps.add('exhaustion-error-message', self.exhaustion, needs=['volume-types'])
         steps.add('manage', self.manage, needs=['volume-types'], driver='zvm')
+        steps.add('migrate', self.migrate(b1, b1), needs=['detach'], driver='zvm')
         steps.add('delete', self.delete_all, needs=['services-up'])
         steps.add('quarantine-clean', self.quarantine_clean, needs=['delete'],
                   driver='zvm')
