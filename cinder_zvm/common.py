@@ -320,12 +320,17 @@ class ZVMFCPBackend(object):
                      entry.lun)
 
     def delete_volume(self, volume, wipe):
+        """Free or quarantine the volume's LUN(s).
+
+        Returns [(LunLocation, PoolEntry)] of the LUNs now quarantined for
+        this volume, so that the wipe needs no second read of the pool.
+        """
         loc = self.location_of(volume)
         if loc is None:
             return self._delete_unlocated(volume, wipe)
         with self.lock(loc.pool):
             entry = self.entry_of(loc)
-            self._apply_delete(volume, loc, entry, wipe)
+            return self._apply_delete(volume, loc, entry, wipe)
 
     def _delete_unlocated(self, volume, wipe):
         """Delete a volume without provider_location (its create failed).
@@ -340,18 +345,21 @@ class ZVMFCPBackend(object):
             first = []
         owner = ownership.volume_owner(volume.id)
         found = 0
+        quarantined = []
         for pool in first + [p for p in self.pools if p not in first]:
             with self.lock(pool):
                 for entry in self._find_owned(pool, owner):
                     loc = location.LunLocation(self.hypervisor, pool,
                                                entry.wwpns, entry.lun)
-                    self._apply_delete(volume, loc, entry, wipe)
+                    quarantined += self._apply_delete(volume, loc, entry, wipe)
                     found += 1
         if not found:
             LOG.warning('Volume %s has no LUN (its creation failed); nothing '
                         'to delete', volume.id)
+        return quarantined
 
     def _apply_delete(self, volume, loc, entry, wipe):
+        """[(loc, entry)] if the LUN is now quarantined for the volume."""
         action = ownership.delete_action(entry, volume.id, wipe)
         args = {'id': volume.id, 'lun': loc.source_name, 'pool': loc.pool,
                 'owner': entry.owner if entry else ''}
@@ -369,7 +377,8 @@ class ZVMFCPBackend(object):
                                  ownership.ALREADY_QUARANTINED:
                                      'already quarantined'}[action] +
                         '; nothing to do', args)
-            return
+            return ([(loc, entry)] if action == ownership.ALREADY_QUARANTINED
+                    else [])
         try:
             if action == ownership.RELEASE:
                 self._release_entry(loc.pool, entry)
@@ -381,19 +390,23 @@ class ZVMFCPBackend(object):
                                      '%(pool)s: %(exc)s', act=action,
                                      exc=exc, **args)
             after = self.entry_of(loc)
-            if ownership.delete_action(after, volume.id, wipe) not in (
-                    ownership.GONE, ownership.ALREADY_FREE,
-                    ownership.ALREADY_QUARANTINED):
+            settled = ownership.delete_action(after, volume.id, wipe)
+            if settled not in (ownership.GONE, ownership.ALREADY_FREE,
+                               ownership.ALREADY_QUARANTINED):
                 raise _backend_error('could not %(act)s LUN %(lun)s in pool '
                                      '%(pool)s: %(exc)s', act=action,
                                      exc=exc, **args)
+            if settled != ownership.ALREADY_QUARANTINED:
+                # Free or gone: not ours to wipe any more.
+                return []
         if action == ownership.QUARANTINE:
             LOG.info('Volume %(id)s deleted: LUN %(lun)s in pool %(pool)s is '
                      'quarantined (reserved, owner wipe-%(id)s) until it is '
                      'wiped', args)
-        else:
-            LOG.info('Volume %(id)s deleted: LUN %(lun)s returned to pool '
-                     '%(pool)s', args)
+            return [(loc, entry)]
+        LOG.info('Volume %(id)s deleted: LUN %(lun)s returned to pool '
+                 '%(pool)s', args)
+        return []
 
     # -- attach / detach ------------------------------------------------
 

@@ -82,10 +82,12 @@ def delete_volume(backend, datapath, volume):
     cinder keeps the volume in error_deleting and a retry is possible.
     """
     wipe = wipe_enabled(backend.configuration)
-    loc = backend.location_of(volume)
-    backend.delete_volume(volume, wipe=wipe)
+    quarantined = backend.delete_volume(volume, wipe=wipe)
     if wipe:
-        finish(backend, datapath, volume.id, loc)
+        # The entries the delete read: their size is what is wiped.
+        for loc, entry in quarantined:
+            wipe_and_release(backend, datapath, loc, entry.size_bytes,
+                             volume.id)
 
 
 def retire(backend, datapath, loc, current_owner, object_id):

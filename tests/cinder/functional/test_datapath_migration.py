@@ -79,7 +79,14 @@ class MigrationTest(dpb.DataPathTestCase):
         old = self.loc(vol)
         self.assertEqual('gold', old.pool)
 
+        self.sim.admin.clear_calls()
         self.mgr.migrate_volume(self.ctxt, vol, self.target('silver'))
+        # target reserved; both pools read (LUN sizes); the old LUN read,
+        # quarantined, wiped, re-read under the lock and released
+        self.assertEqual(['--reservezfcp', '--zfcppool', '--zfcppool',
+                          '--zfcppool', '--reservezfcp', '--zfcppool',
+                          '--releasezfcp'],
+                         [c['option'] for c in self.sim.admin.calls()])
 
         vol = objects.Volume.get_by_id(self.ctxt, vol.id)
         self.assertEqual(('%s@zvm1#silver' % base.HOST, 'success'),

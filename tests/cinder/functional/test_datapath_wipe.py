@@ -46,9 +46,10 @@ class WipeTest(dpb.DataPathTestCase):
         self.assertZeros(vol)
         self.assertEqual(32 * dpb.MiB, os.path.getsize(self.lun_path(vol)))
         self.assertNodeClean()
-        # control path: read + quarantine; data path: read, (wipe), read
-        # under the lock, release.
-        self.assertEqual(['--zfcppool', '--reservezfcp', '--zfcppool',
+        # control path: read + quarantine; data path: (wipe of the entry
+        # read before), read under the lock (did the LUN change while it
+        # was wiped?), release.
+        self.assertEqual(['--zfcppool', '--reservezfcp',
                           '--zfcppool', '--releasezfcp'],
                          [c['option'] for c in self.sim.admin.calls()])
 

@@ -85,6 +85,9 @@ class FakeBackend(object):
             self.reserve(None, 'zvm1', loc.pool, 'reserved',
                          ownership.wipe_owner(volume.id), 'auto',
                          wwpns=loc.wwpns, lun=loc.lun)
+        if action in (ownership.QUARANTINE, ownership.ALREADY_QUARANTINED):
+            return [(loc, entry)]
+        return []
 
     # -- zvm_xcat.zfcp replacements ---------------------------------------
 
