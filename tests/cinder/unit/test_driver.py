@@ -244,6 +244,41 @@ class CreateDeleteTest(DriverTestBase):
         self.assertRaises(exception.VolumeBackendAPIException,
                           self.drv.delete_volume, self.volume())
 
+    def quarantined_luns(self, wipe=True, **kw):
+        """What the control path's delete hands to the wipe."""
+        return [(loc.lun, entry.owner) for loc, entry in
+                self.drv.backend.delete_volume(self.volume(**kw), wipe=wipe)]
+
+    def test_delete_hands_the_quarantined_lun_to_the_wipe(self):
+        self.pool(pr.row('reserved', 1, owner='volume-' + VID))
+        self.assertEqual([(LUN1, 'volume-' + VID)], self.quarantined_luns())
+        self.pool(pr.row('reserved', 1, owner='wipe-' + VID))     # retried delete
+        self.assertEqual([(LUN1, 'wipe-' + VID)], self.quarantined_luns())
+
+    def test_delete_hands_nothing_to_wipe_when_released_or_not_ours(self):
+        self.pool(pr.row('reserved', 1, owner='volume-' + VID))
+        self.assertEqual([], self.quarantined_luns(wipe=False))
+        for rows in ([pr.row('free', 1)], [pr.row('used', 2, owner='vm1')],
+                     [pr.row('reserved', 1, owner='volume-someoneelse')]):
+            self.pool(*rows)
+            self.assertEqual([], self.quarantined_luns())
+
+    def test_uncertain_quarantine_then_free_is_not_wiped(self):
+        # The answer was lost and the LUN is free by now: it may already be
+        # another volume's, so it must not be wiped.
+        self.zfcp.list_pool.side_effect = [
+            pr.entries(pr.row('reserved', 1, owner='volume-' + VID)),
+            pr.entries(pr.row('free', 1))]
+        self.zfcp.reserve.side_effect = xexc.XCATUnavailable('down')
+        self.assertEqual([], self.quarantined_luns())
+
+    def test_uncertain_quarantine_confirmed_is_wiped(self):
+        self.zfcp.list_pool.side_effect = [
+            pr.entries(pr.row('reserved', 1, owner='volume-' + VID)),
+            pr.entries(pr.row('reserved', 1, owner='wipe-' + VID))]
+        self.zfcp.reserve.side_effect = xexc.XCATUnavailable('down')
+        self.assertEqual([(LUN1, 'volume-' + VID)], self.quarantined_luns())
+
     def test_delete_without_location_finds_owner(self):
         rows = {'gold': [pr.row('free', 1),
                          pr.row('reserved', 2, owner='volume-' + VID)],
