@@ -158,10 +158,52 @@ def start_simulator(tmp):
 def start_cinder_volume(tmp, conf, admin):
     subprocess.run([os.path.join(BIN, 'cinder-manage'), '--config-file', conf,
                     'db', 'sync'], check=True, capture_output=True)
-    proc = subprocess.Popen([os.path.join(BIN, 'cinder-volume'),
-                             '--config-file', conf],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    # WAL: readers never block the writer. cinder-volume starts one process
+    # per backend, all writing to the sqlite file at once; sqlite may still
+    # refuse one of them at once ("database is locked"), and cinder does not
+    # retry on sqlite (a test database). Then the start is repeated once.
+    import sqlite3
+    db = sqlite3.connect(os.path.join(tmp, 'cinder.db'))
+    try:
+        db.execute('PRAGMA journal_mode=WAL')
+    finally:
+        db.close()
+    log = os.path.join(tmp, 'cinder-volume.log')
+    for attempt in (1, 2):
+        proc = subprocess.Popen([os.path.join(BIN, 'cinder-volume'),
+                                 '--config-file', conf],
+                                stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        if _wait_for_pools(proc, admin, log):
+            return proc
+        _stop(proc)
+        if attempt == 1 and 'database is locked' in _read(log):
+            say('   (sqlite refused a write of a starting backend: '
+                'starting cinder-volume again)')
+            os.replace(log, log + '.sqlite-locked')
+            admin.clear_calls()
+            continue
+        break
+    raise RuntimeError('cinder-volume did not report its pools; see %s' % log)
+
+
+def _stop(proc):
+    """TERM the process group of cinder-volume (parent and backends)."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, 15)
+    proc.wait(30)
+
+
+def _read(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except FileNotFoundError:
+        return ''
+
+
+def _wait_for_pools(proc, admin, log):
     deadline = time.time() + 180
     want = {('zvm1', 'gold'), ('zvm1', 'silver'), ('zvm2', 'fast'),
             ('zvm2', 'slow')}
@@ -169,12 +211,11 @@ def start_cinder_volume(tmp, conf, admin):
         seen = {(c['node'], c['args'][1]) for c in admin.calls()
                 if c['option'] == '--zfcppool'}
         if want <= seen:
-            return proc
-        if proc.poll() is not None:
-            break
+            return True
+        if proc.poll() is not None or 'database is locked' in _read(log):
+            return False
         time.sleep(0.5)
-    raise RuntimeError('cinder-volume did not report its pools; see %s'
-                       % os.path.join(tmp, 'cinder-volume.log'))
+    return False
 
 
 def in_process_manager(conf):
@@ -306,8 +347,7 @@ def demo(tmp):
         return 0
     finally:
         if cinder_volume is not None:
-            os.killpg(cinder_volume.pid, 15)
-            cinder_volume.wait(30)
+            _stop(cinder_volume)
         admin.close()
         sim.terminate()
         sim.wait(30)
