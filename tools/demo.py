@@ -33,6 +33,9 @@ import sys
 import tempfile
 import time
 
+# tools/cinder_volume.py: tools/ is this script's directory
+import cinder_volume
+
 BIN = os.path.dirname(sys.executable)
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GUEST = {'uuid': 'demo-instance-vm1', 'node': 'vm1', 'userid': 'VM1',
@@ -156,66 +159,25 @@ def start_simulator(tmp):
 
 
 def start_cinder_volume(tmp, conf, admin):
-    subprocess.run([os.path.join(BIN, 'cinder-manage'), '--config-file', conf,
-                    'db', 'sync'], check=True, capture_output=True)
-    # WAL: readers never block the writer. cinder-volume starts one process
-    # per backend, all writing to the sqlite file at once; sqlite may still
-    # refuse one of them at once ("database is locked"), and cinder does not
-    # retry on sqlite (a test database). Then the start is repeated once.
-    import sqlite3
-    db = sqlite3.connect(os.path.join(tmp, 'cinder.db'))
-    try:
-        db.execute('PRAGMA journal_mode=WAL')
-    finally:
-        db.close()
-    log = os.path.join(tmp, 'cinder-volume.log')
-    for attempt in (1, 2):
-        proc = subprocess.Popen([os.path.join(BIN, 'cinder-volume'),
-                                 '--config-file', conf],
-                                stdout=subprocess.DEVNULL,
-                                stderr=subprocess.DEVNULL,
-                                start_new_session=True)
-        if _wait_for_pools(proc, admin, log):
-            return proc
-        _stop(proc)
-        if attempt == 1 and 'database is locked' in _read(log):
-            say('   (sqlite refused a write of a starting backend: '
-                'starting cinder-volume again)')
-            os.replace(log, log + '.sqlite-locked')
-            admin.clear_calls()
-            continue
-        break
-    raise RuntimeError('cinder-volume did not report its pools; see %s' % log)
-
-
-def _stop(proc):
-    """TERM the process group of cinder-volume (parent and backends)."""
-    if proc.poll() is None:
-        os.killpg(proc.pid, 15)
-    proc.wait(30)
-
-
-def _read(path):
-    try:
-        with open(path) as f:
-            return f.read()
-    except FileNotFoundError:
-        return ''
-
-
-def _wait_for_pools(proc, admin, log):
-    deadline = time.time() + 180
+    mode = cinder_volume.db_sync(conf, os.path.join(tmp, 'cinder.db'))
+    if mode != 'wal':
+        raise RuntimeError('sqlite journal mode %s, not wal' % mode)
+    proc = cinder_volume.CinderVolume(conf,
+                                      os.path.join(tmp, 'cinder-volume.log'))
     want = {('zvm1', 'gold'), ('zvm1', 'silver'), ('zvm2', 'fast'),
             ('zvm2', 'slow')}
-    while time.time() < deadline:
-        seen = {(c['node'], c['args'][1]) for c in admin.calls()
-                if c['option'] == '--zfcppool'}
-        if want <= seen:
-            return True
-        if proc.poll() is not None or 'database is locked' in _read(log):
-            return False
-        time.sleep(0.5)
-    return False
+
+    def pools_reported():
+        return want <= {(c['node'], c['args'][1]) for c in admin.calls()
+                        if c['option'] == '--zfcppool'}
+    if proc.wait(pools_reported, 180, on_restart=admin.clear_calls):
+        if proc.restarted:
+            say('   (sqlite refused a write of a starting backend: '
+                'cinder-volume was started again)')
+        return proc
+    proc.stop()
+    raise RuntimeError('cinder-volume did not report its pools; see %s'
+                       % proc.log_path)
 
 
 def in_process_manager(conf):
@@ -241,7 +203,7 @@ def demo(tmp):
 
     sim, url = start_simulator(tmp)
     admin = admin_client.AdminClient(url)
-    cinder_volume = None
+    volume_service = None
     try:
         say('== 1. simulator up at %s (two z/VM systems: zvm1, zvm2)' % url)
         conf = os.path.join(tmp, 'cinder.conf')
@@ -251,9 +213,9 @@ def demo(tmp):
                                    'root2': admin.guest_root('cinder2')})
         say('== 2. %s: backends zvm1 (pools gold, silver) and zvm2 (fast, '
             'slow); cinder-manage db sync' % conf)
-        cinder_volume = start_cinder_volume(tmp, conf, admin)
+        volume_service = start_cinder_volume(tmp, conf, admin)
         say('== 3. cinder-volume (pid %d) passed setup for both backends and '
-            'reported their pools; its xCAT calls:' % cinder_volume.pid)
+            'reported their pools; its xCAT calls:' % volume_service.pid)
         seen = []
         for c in admin.calls():
             line = '%s %s %s' % (c['method'], c['path'], ' '.join(c['args']))
@@ -346,8 +308,8 @@ def demo(tmp):
         say('\ndemo complete; files in %s' % tmp)
         return 0
     finally:
-        if cinder_volume is not None:
-            _stop(cinder_volume)
+        if volume_service is not None:
+            volume_service.stop()
         admin.close()
         sim.terminate()
         sim.wait(30)

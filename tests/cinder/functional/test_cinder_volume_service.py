@@ -8,18 +8,13 @@ pool does not exist must fail setup with a message naming the pool.
 """
 
 import os
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 
 import fixtures
 import testtools
 
+from tools import cinder_volume
 from zvm_xcat.simulator.fixture import SimulatorFixture
-
-BIN = os.path.dirname(sys.executable)
 
 CONF = """[DEFAULT]
 host = cvhost
@@ -65,79 +60,29 @@ zvm_scsi_pool = fast,platinum
 
 
 class _CinderVolumeProcess(object):
-    """Start cinder-volume on self.conf; read its log in self.tmp.
+    """cinder-volume on self.conf (tools/cinder_volume.py), log in self.tmp.
 
-    The database is sqlite, as this test is asked to use, and cinder-volume
-    starts one process per backend, all writing at once. sqlite fails a
-    write at once ("database is locked", whatever the busy timeout) when
-    its transaction had already read and another process wrote meanwhile;
-    cinder supports sqlite for tests only and does not retry there. So the
-    journal is WAL (readers never block the writer), and a start whose log
-    shows that sqlite error is repeated once, with the first log kept as
-    cinder-volume.log.sqlite-locked. Any other failure fails the test.
+    sqlite, as this test is asked to use: WAL, and one restart when sqlite
+    refused a starting backend's write (see tools/cinder_volume.py). Any
+    other failure fails the test.
     """
 
-    SQLITE_LOCKED = 'database is locked'
-
     def db_sync(self):
-        subprocess.run([os.path.join(BIN, 'cinder-manage'), '--config-file',
-                        self.conf, 'db', 'sync'], check=True,
-                       capture_output=True, timeout=300)
-        db = sqlite3.connect(os.path.join(self.tmp, 'cinder.db'))
-        try:
-            mode = db.execute('PRAGMA journal_mode=WAL').fetchone()[0]
-        finally:
-            db.close()
-        self.assertEqual('wal', mode.lower())
+        self.assertEqual('wal', cinder_volume.db_sync(
+            self.conf, os.path.join(self.tmp, 'cinder.db')))
 
     def start_cinder_volume(self):
-        self._restarted = False
-        self._stop = self._spawn()
-        self.addCleanup(lambda: self._stop())
-
-    def _spawn(self):
-        proc = subprocess.Popen(
-            [os.path.join(BIN, 'cinder-volume'), '--config-file', self.conf],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            start_new_session=True)
-
-        def stop():
-            if proc.poll() is not None:
-                return
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
-        return stop
-
-    def _restart_after_sqlite_lock(self):
-        self._stop()
-        log = os.path.join(self.tmp, 'cinder-volume.log')
-        os.replace(log, log + '.sqlite-locked')
-        self.sim.admin.clear_calls()
-        self._restarted = True
-        self._stop = self._spawn()
+        self.service = cinder_volume.CinderVolume(
+            self.conf, os.path.join(self.tmp, 'cinder-volume.log'))
+        self.addCleanup(lambda: self.service.stop())
 
     def wait_for(self, predicate, timeout=120):
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if predicate():
-                return
-            if not self._restarted and self.SQLITE_LOCKED in self.log():
-                self._restart_after_sqlite_lock()
-                deadline = time.time() + timeout
-                continue
-            time.sleep(0.5)
-        self.fail('timed out; log:\n' + self.log()[-4000:])
+        if not self.service.wait(predicate, timeout,
+                                 on_restart=self.sim.admin.clear_calls):
+            self.fail('timed out; log:\n' + self.log()[-4000:])
 
     def log(self):
-        try:
-            with open(os.path.join(self.tmp, 'cinder-volume.log')) as f:
-                return f.read()
-        except FileNotFoundError:
-            return ''
+        return self.service.log()
 
 
 class CinderVolumeServiceTest(_CinderVolumeProcess, testtools.TestCase):
