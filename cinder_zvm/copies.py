@@ -41,7 +41,7 @@ SNAPSHOT_PREFIX = ownership.SNAPSHOT_PREFIX
 snapshot_owner = ownership.snapshot_owner
 
 
-def _volume_location(backend, volume):
+def volume_location(backend, volume):
     loc = backend.location_of(volume)
     if loc is None:
         raise exception.VolumeDriverException(
@@ -62,7 +62,7 @@ def _snapshot_location(backend, snapshot):
     return loc
 
 
-def _reserve(backend, pool, owner, size_gb):
+def reserve_lun(backend, pool, owner, size_gb):
     """Best-fit LUN of at least ``size_gb`` GiB in ``pool`` for ``owner``.
 
     Under the pool lock; an unclear answer is settled by reading the pool,
@@ -112,7 +112,7 @@ def _lun_sizes(backend, locs):
     return {loc: sizes.get((loc.wwpns, loc.lun)) for loc in locs}
 
 
-def _fill(backend, datapath, src_loc, dst_loc, size_gb, dst_owner, dst_id):
+def fill_lun(backend, datapath, src_loc, dst_loc, size_gb, dst_owner, dst_id):
     """Copy, or send the target LUN through quarantine on failure."""
     try:
         sizes = _lun_sizes(backend, [src_loc, dst_loc])
@@ -139,13 +139,13 @@ def create_snapshot(backend, datapath, snapshot):
     volume size), so that it holds everything the guest could write and a
     revert restores the whole disk.
     """
-    src_loc = _volume_location(backend, snapshot.volume)
+    src_loc = volume_location(backend, snapshot.volume)
     src_bytes = _lun_sizes(backend, [src_loc])[src_loc] or 0
     size_gb = max(snapshot.volume_size, -(-src_bytes // units.Gi))
     owner = snapshot_owner(snapshot.id)
-    snap_loc = _reserve(backend, src_loc.pool, owner, size_gb)
-    _fill(backend, datapath, src_loc, snap_loc, snapshot.volume_size, owner,
-          snapshot.id)
+    snap_loc = reserve_lun(backend, src_loc.pool, owner, size_gb)
+    fill_lun(backend, datapath, src_loc, snap_loc, snapshot.volume_size, owner,
+             snapshot.id)
     LOG.info('Snapshot %(id)s of volume %(vol)s is LUN %(lun)s',
              {'id': snapshot.id, 'vol': snapshot.volume_id,
               'lun': snap_loc.source_name})
@@ -165,15 +165,15 @@ def delete_snapshot(backend, datapath, snapshot):
 def _new_volume_from(backend, datapath, volume, src_loc, size_gb):
     model = backend.create_volume(volume)
     dst_loc = location.decode(model['provider_location'])
-    _fill(backend, datapath, src_loc, dst_loc, size_gb,
-          ownership.volume_owner(volume.id), volume.id)
+    fill_lun(backend, datapath, src_loc, dst_loc, size_gb,
+             ownership.volume_owner(volume.id), volume.id)
     return model
 
 
 def create_cloned_volume(backend, datapath, volume, src_vref):
     """New volume (its own LUN) holding a copy of ``src_vref``."""
     return _new_volume_from(backend, datapath, volume,
-                            _volume_location(backend, src_vref),
+                            volume_location(backend, src_vref),
                             src_vref.size)
 
 
@@ -187,7 +187,7 @@ def create_volume_from_snapshot(backend, datapath, volume, snapshot):
 def revert_to_snapshot(backend, datapath, volume, snapshot):
     """Copy the snapshot's LUN back over the volume's LUN."""
     snap_loc = _snapshot_location(backend, snapshot)
-    vol_loc = _volume_location(backend, volume)
+    vol_loc = volume_location(backend, volume)
     sizes = _lun_sizes(backend, [snap_loc, vol_loc])
     datapath.copy(snap_loc, vol_loc,
                   copy_size(sizes[snap_loc], sizes[vol_loc],

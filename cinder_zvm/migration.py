@@ -85,16 +85,16 @@ def migrate_volume(backend, datapath, volume, host):
                    'LUNs of another z/VM system' % (
                        volume.id, backend.hypervisor, host.get('host'),
                        describe_target(host)))
-    src = copies._volume_location(backend, volume)
+    src = copies.volume_location(backend, volume)
     if pool == src.pool:
         LOG.info('Volume %(id)s stays on LUN %(lun)s: pool %(pool)s is its '
                  'own', {'id': volume.id, 'lun': src.source_name,
                          'pool': pool})
         return True, None
     owner = ownership.volume_owner(volume.id)
-    dst = copies._reserve(backend, pool, owner, volume.size)
+    dst = copies.reserve_lun(backend, pool, owner, volume.size)
     # On failure the target goes through wipe before it is free again.
-    copies._fill(backend, datapath, src, dst, volume.size, owner, volume.id)
+    copies.fill_lun(backend, datapath, src, dst, volume.size, owner, volume.id)
     model = {'provider_location': dst.encode(), 'provider_id': dst.source_name}
     # Saved before the old LUN is released: cinder saves the model only when
     # this returns, and a crash in between must not leave the volume
