@@ -123,27 +123,6 @@ def retire(backend, datapath, loc, current_owner, object_id):
                             object_id)
 
 
-def finish(backend, datapath, object_id, loc=None):
-    """Wipe and free the LUN(s) quarantined as ``wipe-<object_id>``.
-
-    ``loc`` saves the pool scan when the LUN is known. Returns the number
-    of LUNs freed; failures are logged, never raised.
-    """
-    if loc is not None:
-        entry = backend.entry_of(loc)
-        found = ([QuarantinedLun(loc, entry, object_id)]
-                 if _quarantined_by(entry, object_id) else [])
-    else:
-        found = [q for q in list_quarantined(backend)
-                 if q.object_id == object_id]
-    freed = 0
-    for item in found:
-        if wipe_and_release(backend, datapath, item.location,
-                            item.entry.size_bytes, object_id):
-            freed += 1
-    return freed
-
-
 def wipe_and_release(backend, datapath, loc, size_bytes, object_id):
     """Wipe a quarantined LUN and free it; False if it stays quarantined."""
     args = {'lun': loc.source_name, 'pool': loc.pool, 'id': object_id,
