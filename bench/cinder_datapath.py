@@ -40,14 +40,14 @@ import uuid
 
 import yaml
 
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.fixture import SimulatorFixture
 
 DESCRIPTION = ('host-attach data path: wipe/copy/image MB/s and extra xCAT '
                'calls per data operation')
 W = '500507680b21bac6'
 GIB_LUNS = ['40016%03x00000000' % i for i in range(8)]
-TOPOLOGY = os.path.join(os.path.dirname(__file__), '..', 'zvm_xcat',
-                        'simulator', 'topologies', 'default.yaml')
+TOPOLOGY = os.path.join(os.path.dirname(__file__), '..', 'zvm_sim',
+                        'core', 'topologies', 'default.yaml')
 MiB = 1 << 20
 
 

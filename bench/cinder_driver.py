@@ -22,7 +22,7 @@ import threading
 import time
 import uuid
 
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.fixture import SimulatorFixture
 
 WWPN = '500507680b21bac6'
 CONNECTOR = {'platform': 's390x', 'os_type': 'linux2', 'multipath': False,

@@ -35,8 +35,8 @@ import time
 from nova_volumeops import connection
 from nova_volumeops import fcp_state
 from nova_volumeops import volumeops
+from zvm_sim.fixture import SimulatorFixture
 from zvm_xcat import client as xclient
-from zvm_xcat.simulator.fixture import SimulatorFixture
 from zvm_xcat import zfcp
 
 DESCRIPTION = 'xCAT calls per nova attach/detach (running, stopped)'

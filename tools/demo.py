@@ -2,7 +2,7 @@
 
 Run by tools/demo.sh (which prepares the virtualenv).  Steps:
 
-1. start the xCAT + z/VM simulator (``zvm-xcat-sim``, default topology:
+1. start the xCAT + z/VM simulator (``zvm-sim``, default topology:
    two z/VM systems) in its own process;
 2. write a cinder.conf with two backends, one per z/VM system, on sqlite;
    ``cinder-manage db sync``;
@@ -151,7 +151,7 @@ def _head(path, size=30):
 
 
 def start_simulator(tmp):
-    sim = subprocess.Popen([os.path.join(BIN, 'zvm-xcat-sim'), '--state-dir',
+    sim = subprocess.Popen([os.path.join(BIN, 'zvm-sim'), '--state-dir',
                             os.path.join(tmp, 'sim'), '--port', '0'],
                            stdout=subprocess.PIPE, text=True)
     info = json.loads(sim.stdout.readline())
@@ -199,7 +199,7 @@ def in_process_manager(conf):
 
 
 def demo(tmp):
-    from zvm_xcat.simulator import admin_client
+    from zvm_sim import admin_client
 
     sim, url = start_simulator(tmp)
     admin = admin_client.AdminClient(url)

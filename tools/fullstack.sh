@@ -2,7 +2,7 @@
 # Full-stack scenario of cinder-zvm on one machine, all on 127.0.0.1:
 #   RabbitMQ (Debian's rabbitmq-server, private node, dirs and ports),
 #   MariaDB (Debian's mariadb-server, private data dir, socket and port),
-#   the xCAT + z/VM simulator (zvm-xcat-sim, HTTPS),
+#   the xCAT + z/VM simulator (zvm-sim, HTTPS),
 #   cinder-api (auth_strategy = noauth), cinder-scheduler and
 #   cinder-volume with one backend per simulated z/VM system,
 # then the scenario of tools/fullstack/scenario.py, driven through the
@@ -223,7 +223,7 @@ SQL
 
 start_simulator() {
     mkdir -p "$WORK/sim"
-    start simulator "$VENV/bin/zvm-xcat-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
+    start simulator "$VENV/bin/zvm-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
         --port "$SIM_PORT" --tls --reset || return 1
     SIM_JSON=$(py -m tools.fullstack.waitfor jsonline "$LOGS/simulator.log" 60) || return 1
     SIM_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$SIM_JSON")

@@ -29,7 +29,7 @@ DRIVERS = {
     'fake': 'tools.fullstack.fake_backend.NamedFakeDriver',
 }
 DEFAULT_TOPOLOGY = os.path.join(
-    os.path.dirname(__file__), '..', '..', 'zvm_xcat', 'simulator',
+    os.path.dirname(__file__), '..', '..', 'zvm_sim', 'core',
     'topologies', 'default.yaml')
 COMPUTE_HOST = 'compute1'
 
@@ -167,7 +167,7 @@ def nova_conf(p, topology):
 
 def guest_roots(sim_url, ca_file, topology):
     """{Cinder node: its mirrored sysfs/dev tree} from the simulator."""
-    from zvm_xcat.simulator.admin_client import AdminClient
+    from zvm_sim.admin_client import AdminClient
     admin = AdminClient(sim_url, ca_file=ca_file or None)
     try:
         return {node: admin.guest_root(node)

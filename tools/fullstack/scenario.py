@@ -49,7 +49,7 @@ class Scenario:
         self.connectors = []
         self.markers = {}       # short name -> (LUN backing file, size)
         self.baseline = None
-        from zvm_xcat.simulator.admin_client import AdminClient
+        from zvm_sim.admin_client import AdminClient
         self.admin = AdminClient(args.sim_url, ca_file=args.sim_ca or None)
 
     # -- helpers ---------------------------------------------------------

@@ -18,7 +18,7 @@ from oslo_config import cfg
 
 from cinder_zvm import opts
 from tests.cinder import cinder_test
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.fixture import SimulatorFixture
 
 CONF = cfg.CONF
 HOST = 'cinderhost'

@@ -46,7 +46,7 @@ W1 = '500507680b21bac6'
 W2 = '500507680b22bac6'
 NODE = 'cinder1'
 DEFAULT_TOPOLOGY = os.path.join(
-    os.path.dirname(__file__), '..', '..', '..', 'zvm_xcat', 'simulator',
+    os.path.dirname(__file__), '..', '..', '..', 'zvm_sim', 'core',
     'topologies', 'default.yaml')
 
 

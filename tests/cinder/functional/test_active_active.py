@@ -17,7 +17,7 @@ import sys
 import fixtures
 import testtools
 
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.fixture import SimulatorFixture
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))

@@ -14,7 +14,7 @@ import fixtures
 import testtools
 
 from tools import cinder_volume
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.fixture import SimulatorFixture
 
 CONF = """[DEFAULT]
 host = cvhost
@@ -181,7 +181,7 @@ class CinderVolumeTLSTest(_CinderVolumeProcess, testtools.TestCase):
 
     def setUp(self):
         super().setUp()
-        from zvm_xcat.simulator import tls as tlsgen
+        from zvm_sim import tls as tlsgen
         self.sim = self.useFixture(SimulatorFixture(subprocess=True,
                                                     tls=True))
         self.tmp = self.useFixture(fixtures.TempDir()).path

@@ -5,7 +5,7 @@ import json
 import requests
 import testtools
 
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.fixture import SimulatorFixture
 
 
 class SimTestCase(testtools.TestCase):

@@ -112,7 +112,7 @@ class TestConcurrency(simbase.SimTestCase):
 class TestAdminToken(simbase.SimTestCase):
 
     def test_token_required_when_configured(self):
-        from zvm_xcat.simulator import admin_client
+        from zvm_sim import admin_client
         self.sim.server.app.admin_token = 's3cret'
         self.assertRaises(admin_client.AdminError, self.sim.admin.calls)
         ok = admin_client.AdminClient(self.sim.url, token='s3cret')

@@ -24,7 +24,7 @@ class TestLunStorage(simbase.SimTestCase):
             self.assertEqual(b'hello', f.read(5))
 
     def test_unknown_lun(self):
-        from zvm_xcat.simulator import admin_client
+        from zvm_sim import admin_client
         self.assertRaises(admin_client.AdminError, self.sim.admin.lun_path, W1,
                           '4fff400700000000')
 

@@ -1,4 +1,4 @@
-"""The zvm-xcat-sim console script: HTTPS with a generated CA, restart read-back."""
+"""The zvm-sim console script: HTTPS with a generated CA, restart read-back."""
 
 import socket
 import ssl
@@ -7,8 +7,8 @@ import fixtures
 import requests
 import testtools
 
-from zvm_xcat.simulator import core
-from zvm_xcat.simulator.fixture import SimulatorFixture
+from zvm_sim.core import model as core
+from zvm_sim.fixture import SimulatorFixture
 
 
 class TestConsoleScript(testtools.TestCase):

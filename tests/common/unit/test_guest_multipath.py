@@ -12,7 +12,7 @@ import ddt
 import testtools
 
 from tests.common.unit import guest_fakes as gf
-from zvm_xcat.simulator.guest import GuestLinux
+from zvm_sim.core.guest import GuestLinux
 
 ADD = 'echo 0x%s > /sys/bus/ccw/drivers/zfcp/0.0.%s/0x%s/unit_add'
 REMOVE = 'echo 0x%s > /sys/bus/ccw/drivers/zfcp/0.0.%s/0x%s/unit_remove'

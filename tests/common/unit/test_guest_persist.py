@@ -11,7 +11,7 @@ import ddt
 import testtools
 
 from tests.common.unit import guest_fakes as gf
-from zvm_xcat.simulator.guest import GuestLinux
+from zvm_sim.core.guest import GuestLinux
 
 DEV, WWPN, LUN = '1f00', gf.WWPN1, gf.LUN1
 UNIT_ADD = 'echo 0x%s > /sys/bus/ccw/drivers/zfcp/0.0.%s/0x%s/unit_add' % (LUN, DEV, WWPN)

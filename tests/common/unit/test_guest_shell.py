@@ -7,8 +7,8 @@ import ddt
 import testtools
 
 from tests.common.unit import guest_fakes
-from zvm_xcat.simulator.guest import GuestLinux
-from zvm_xcat.simulator.guest import lexer
+from zvm_sim.core.guest import GuestLinux
+from zvm_sim.core.guest import lexer
 
 
 def booted(distro='rhel', version='9.2'):

@@ -3,7 +3,7 @@
 import testtools
 
 from tests.common.unit import guest_fakes
-from zvm_xcat.simulator.guest import GuestLinux
+from zvm_sim.core.guest import GuestLinux
 
 
 class GuestSmokeTest(testtools.TestCase):

@@ -6,7 +6,7 @@ import ddt
 import testtools
 
 from tests.common.unit import guest_fakes as gf
-from zvm_xcat.simulator.guest import GuestLinux
+from zvm_sim.core.guest import GuestLinux
 
 
 def busy_guest(distro='rhel', version='9.2'):

@@ -12,7 +12,7 @@ import ddt
 import testtools
 
 from tests.common.unit import guest_fakes as gf
-from zvm_xcat.simulator.guest import GuestLinux
+from zvm_sim.core.guest import GuestLinux
 
 try:
     from nova_volumeops import scripts

@@ -15,8 +15,8 @@ import fixtures
 import testtools
 
 from tests.common.unit import guest_fakes as gf
-from zvm_xcat.simulator.guest import GuestLinux
-from zvm_xcat.simulator.guest import tree
+from zvm_sim.core.guest import GuestLinux
+from zvm_sim.core.guest import tree
 
 DATA = b'LUN1 DATA' + b'\0' * 1015
 

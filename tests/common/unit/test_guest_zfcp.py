@@ -10,7 +10,7 @@ import ddt
 import testtools
 
 from tests.common.unit import guest_fakes as gf
-from zvm_xcat.simulator.guest import GuestLinux
+from zvm_sim.core.guest import GuestLinux
 
 UNIT_ADD = '/sys/bus/ccw/drivers/zfcp/0.0.%s/0x%s/unit_add'
 UNIT_REMOVE = '/sys/bus/ccw/drivers/zfcp/0.0.%s/0x%s/unit_remove'

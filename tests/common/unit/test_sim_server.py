@@ -5,7 +5,7 @@ import io
 
 import testtools
 
-from zvm_xcat.simulator import server
+from zvm_sim import server
 
 
 class TestHandleError(testtools.TestCase):

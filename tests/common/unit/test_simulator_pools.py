@@ -1,4 +1,4 @@
-"""Unit tests of the simulator's pure pool logic (zvm_xcat.simulator.pools).
+"""Unit tests of the simulator's pure pool logic (zvm_sim.core.pools).
 
 Each test names the xCAT code it follows: xCAT-server/lib/xcat/plugins/zvm.pm
 changeHypervisor / inventoryHypervisor and perl-xCAT/xCAT/zvmUtils.pm
@@ -7,7 +7,7 @@ findAndUpdatezFcpPool / selectFcpDevice.
 
 import testtools
 
-from zvm_xcat.simulator import pools
+from zvm_sim.core import pools
 
 W1 = '500507680b21bac6'
 W2 = '500507680b22bac6'

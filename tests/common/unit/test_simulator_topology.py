@@ -2,8 +2,8 @@
 
 import testtools
 
-from zvm_xcat.simulator import bigpool
-from zvm_xcat.simulator import topology
+from zvm_sim.core import bigpool
+from zvm_sim.core import topology
 
 
 class TestDefaultTopology(testtools.TestCase):

@@ -7,8 +7,8 @@ perl-xCAT/xCAT/zvmUtils.pm printLn / appendHostname.
 
 import testtools
 
-from zvm_xcat.simulator import reply
-from zvm_xcat.simulator import webapi
+from zvm_sim.xcat import reply
+from zvm_sim.xcat import webapi
 
 
 class TestSplit(testtools.TestCase):

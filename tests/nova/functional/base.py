@@ -25,8 +25,8 @@ import testtools
 from nova_volumeops import connection
 from nova_volumeops import fcp_state
 from nova_volumeops import volumeops
+from zvm_sim.fixture import SimulatorFixture
 from zvm_xcat import client as xclient
-from zvm_xcat.simulator.fixture import SimulatorFixture
 from zvm_xcat import zfcp
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(

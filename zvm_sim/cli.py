@@ -1,0 +1,57 @@
+"""zvm-sim: serve the simulated xCAT v1 API (and /_sim controls) over HTTP(S).
+
+Prints one JSON line ``{"url": ..., "ca_file": ...}`` once it listens, then
+serves until interrupted.  State persists in --state-dir across restarts.
+"""
+
+import argparse
+import json
+import signal
+import sys
+
+from zvm_sim.core import model as core
+from zvm_sim import server
+from zvm_sim import tls
+
+
+def build_parser():
+    p = argparse.ArgumentParser(prog='zvm-sim', description=__doc__.splitlines()[0])
+    p.add_argument('--state-dir', required=True, help='directory holding the state')
+    p.add_argument('--topology', help='YAML/JSON topology (default: the built-in one)')
+    p.add_argument('--host', default='127.0.0.1')
+    p.add_argument('--port', type=int, default=0, help='0 picks a free port')
+    p.add_argument('--tls', action='store_true', help='serve HTTPS')
+    p.add_argument('--cert', help='server certificate (PEM); generated when omitted')
+    p.add_argument('--key', help='server private key (PEM)')
+    p.add_argument('--ca-file', help='CA file to report when --cert is given')
+    p.add_argument('--admin-token', help='require X-Sim-Token on /_sim')
+    p.add_argument('--reset', action='store_true', help='start from the topology')
+    return p
+
+
+def main(argv=None):
+    args = build_parser().parse_args(argv)
+    sim = core.Simulator(args.state_dir, args.topology)
+    if args.reset:
+        sim.reset()
+    cert = key = ca_file = None
+    if args.tls:
+        if args.cert:
+            cert, key, ca_file = args.cert, args.key, args.ca_file
+        else:
+            paths = tls.generate(args.state_dir, args.host)
+            cert, key, ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
+    srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token)
+    signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
+    print(json.dumps({'url': srv.url, 'ca_file': ca_file}), flush=True)
+    try:
+        srv.serve_forever()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        srv.httpd.server_close()
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())

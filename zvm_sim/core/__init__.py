@@ -1,0 +1,1 @@
+"""The simulated z/VM systems: directory, FCP devices, zHCP pool files, guests."""

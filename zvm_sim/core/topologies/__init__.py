@@ -1,0 +1,5 @@
+"""Topology files shipped with the simulator; DEFAULT is the one used unless told."""
+
+import os
+
+DEFAULT = os.path.join(os.path.dirname(__file__), 'default.yaml')

@@ -1,0 +1,139 @@
+"""Topology loading and normalisation for the simulator (pure, no I/O but file reads).
+
+The topology format is fixed in doc/source/contributor/internals.rst ("The
+simulator").  This module validates it and returns plain dicts with every hex
+value normalised to lower case (WWPNs, LUNs, device numbers) so the rest of the
+simulator never has to care how a YAML author spelled them.  YAML turns ``on``
+and ``off`` into booleans; ``power`` accepts both spellings.
+"""
+
+import json
+import re
+
+import yaml
+
+from zvm_sim.core import bigpool
+from zvm_sim.core import topologies
+
+DEFAULT_TOPOLOGY = topologies.DEFAULT
+
+_HEX16 = re.compile(r'^[0-9a-f]{16}$')
+_SIZE = re.compile(r'^\d+[GgMm]$')
+
+
+class TopologyError(ValueError):
+    """The topology file is malformed; the message names the offending item."""
+
+
+def load(source=None):
+    """Load a topology from None (default), a dict, or a YAML/JSON file path."""
+    if source is None:
+        source = DEFAULT_TOPOLOGY
+    if isinstance(source, dict):
+        raw = source
+    else:
+        with open(source, encoding='utf-8') as f:
+            text = f.read()
+        if str(source).endswith('.json'):
+            raw = json.loads(text)
+        else:
+            raw = yaml.safe_load(text)
+    return normalise(raw)
+
+
+def _devno(value, where):
+    text = ('%04x' % value) if isinstance(value, int) else str(value).lower()
+    if text.startswith('0.0.'):
+        text = text[4:]
+    if not re.match(r'^[0-9a-f]{1,4}$', text):
+        raise TopologyError('%s: bad FCP device number %r' % (where, value))
+    return text.zfill(4)
+
+
+def _wwpn(value, where):
+    text = str(value).lower().replace('0x', '')
+    if not _HEX16.match(text):
+        raise TopologyError('%s: bad WWPN %r' % (where, value))
+    return text
+
+
+def _power(value):
+    if isinstance(value, bool):
+        return 'on' if value else 'off'
+    text = str(value).lower()
+    if text not in ('on', 'off'):
+        raise TopologyError('bad power state %r' % value)
+    return text
+
+
+def _pool_entry(entry, where):
+    status = str(entry.get('status', 'free')).lower()
+    if status not in ('free', 'used', 'reserved'):
+        raise TopologyError('%s: bad status %r' % (where, status))
+    wwpns = [_wwpn(w, where) for w in str(entry['wwpn']).split(';')]
+    lun = str(entry['lun']).lower().replace('0x', '')
+    if not _HEX16.match(lun):
+        raise TopologyError('%s: LUN must be 16 hex digits, got %r' % (where, entry['lun']))
+    size = str(entry.get('size') or '')
+    if size and not _SIZE.match(size):
+        raise TopologyError('%s: bad size %r' % (where, size))
+    owner = str(entry.get('owner') or '')
+    if status == 'used' and not owner:
+        raise TopologyError('%s: a used entry needs an owner' % where)
+    return {'status': status, 'wwpn': ';'.join(wwpns), 'lun': lun, 'size': size,
+            'range': str(entry.get('range') or ''), 'owner': owner,
+            'channel': str(entry.get('channel') or ''), 'tag': str(entry.get('tag') or '')}
+
+
+def _guest(g, where):
+    node = str(g['node'])
+    return {'node': node, 'userid': str(g.get('userid', node)).upper(),
+            'distro': str(g.get('distro', 'rhel')).lower(),
+            'version': str(g.get('version', '9.2')),
+            'power': _power(g.get('power', 'on')),
+            'reachable': bool(g.get('reachable', True)),
+            'cinder_node': bool(g.get('cinder_node', False)),
+            'dedicated': [_devno(d, where) for d in g.get('dedicated', [])]}
+
+
+def normalise(raw):
+    """Validate a raw topology dict and return the normalised form."""
+    if not isinstance(raw, dict) or not raw.get('systems'):
+        raise TopologyError('topology needs a non-empty "systems" list')
+    users = {str(k): str(v) for k, v in (raw.get('users') or {'admin': 'passw0rd'}).items()}
+    systems = []
+    seen_nodes = set()
+    for i, s in enumerate(raw['systems']):
+        where = 'systems[%d]' % i
+        hv = str(s['hypervisor'])
+        zhcp = str(s['zhcp'])
+        fcps = {}
+        for d in s.get('fcp_devices', []):
+            devno = _devno(d['devno'], where)
+            npiv = d.get('npiv_wwpn')
+            fcps[devno] = {'devno': devno, 'chpid': str(d.get('chpid', '00')).lower().zfill(2),
+                           'physical_wwpn': _wwpn(d['physical_wwpn'], where),
+                           'npiv_wwpn': _wwpn(npiv, where) if npiv else None,
+                           'offline': str(d.get('status', '')).lower() == 'offline'}
+        pools = {}
+        for name, entries in (s.get('pools') or {}).items():
+            if isinstance(entries, dict) and 'generate' in entries:
+                entries = bigpool.expand(entries)
+            pools[str(name).lower()] = [_pool_entry(e, '%s.pools.%s' % (where, name))
+                                        for e in entries or []]
+        guests = []
+        for g in s.get('guests', []):
+            guest = _guest(g, where)
+            if guest['node'] in seen_nodes or guest['node'] in (hv, zhcp):
+                raise TopologyError('%s: node name %s used twice' % (where, guest['node']))
+            seen_nodes.add(guest['node'])
+            guests.append(guest)
+        for name in (hv, zhcp):
+            if name in seen_nodes:
+                raise TopologyError('%s: node name %s used twice' % (where, name))
+            seen_nodes.add(name)
+        systems.append({'hypervisor': hv, 'zhcp': zhcp,
+                        'zhcp_userid': str(s.get('zhcp_userid', zhcp)).upper(),
+                        'fcp_devices': fcps, 'pools': pools, 'guests': guests})
+    return {'users': users, 'xcat_node': str(raw.get('xcat_node', 'xcat')),
+            'version': str(raw.get('version', '2.8.3.16')), 'systems': systems}
