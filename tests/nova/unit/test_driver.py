@@ -71,7 +71,8 @@ class DriverFixture(fixtures.Fixture):
 class TestNovaInterface(testtools.TestCase):
 
     @ddt.data('attach_volume', 'detach_volume', 'get_volume_connector',
-              'extend_volume', 'power_on', 'init_host')
+              'extend_volume', 'power_on', 'init_host', 'spawn', 'destroy',
+              'cleanup')
     def test_signature_is_nova_34s(self, name):
         ours = inspect.signature(getattr(driver.ZVMVolumeMixin, name))
         nova = inspect.signature(getattr(nova_driver.ComputeDriver, name))
