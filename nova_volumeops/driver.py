@@ -205,13 +205,12 @@ class ZVMVolumeMixin(object):
         driver.destroy") and then deletes the attachments in cinder.
         """
         guest = guest_of(instance)
-        lifecycle.disconnect_all(
-            self.volumeops, guest,
-            nova_driver.block_device_info_get_mapping(block_device_info))
+        ops = self._disconnect(guest, block_device_info)
         super().destroy(context, instance, network_info,
                         block_device_info=block_device_info,
                         destroy_disks=destroy_disks)
-        self._reclaim_after(guest)
+        if ops is not None:
+            self._reclaim_after(ops, guest)
 
     def cleanup(self, context, instance, network_info, block_device_info=None,
                 destroy_disks=True, migrate_data=None, destroy_vifs=True,
@@ -223,16 +222,33 @@ class ZVMVolumeMixin(object):
         forgets the server. The guest itself is destroy's business.
         """
         guest = guest_of(instance)
-        lifecycle.disconnect_all(
-            self.volumeops, guest,
-            nova_driver.block_device_info_get_mapping(block_device_info))
-        if not self._hypervisor.guest_exists(instance):
-            self._reclaim_after(guest)
+        ops = self._disconnect(guest, block_device_info)
+        if ops is not None and not self._hypervisor.guest_exists(instance):
+            self._reclaim_after(ops, guest)
 
-    def _reclaim_after(self, guest):
+    def _disconnect(self, guest, block_device_info):
+        """disconnect_all; None when volume support is not configured.
+
+        A server without volumes is deleted even then; one with volumes
+        is not (its pool entries would stay used).
+        """
+        bdms = nova_driver.block_device_info_get_mapping(block_device_info)
+        try:
+            ops = self.volumeops
+        except exception.ZVMDriverException as e:
+            if bdms:
+                raise
+            LOG.debug('No volume support (%s); %s has no volumes', e,
+                      guest.node)
+            return None
+        lifecycle.disconnect_all(ops, guest, bdms)
+        return ops
+
+    @staticmethod
+    def _reclaim_after(ops, guest):
         """Volumes still recorded once the guest is gone (a failed detach)."""
         try:
-            lifecycle.reclaim_gone(self.volumeops, guest)
+            lifecycle.reclaim_gone(ops, guest)
         except xexc.XCATError as e:
             LOG.error('Pool entries of deleted guest %s not returned yet '
                       '(nova-compute start retries): %s', guest.node, e)

@@ -24,6 +24,11 @@ from nova import exception
 from tests.nova.functional import base
 from tests.nova.functional import servers
 
+# Volume ids as cinder makes them (UUIDs).
+V1 = '0b6f1c52-3c3e-4a51-9d0e-000000000001'
+V2 = '0b6f1c52-3c3e-4a51-9d0e-000000000002'
+V9 = '0b6f1c52-3c3e-4a51-9d0e-000000000009'
+
 # Pool rows a detach leaves (chvm --removezfcp ... 1, zvm.pm 2782):
 # reserved, owner cleared, for cinder's terminate_connection to re-stamp.
 DETACHED = ('reserved', '')
@@ -33,8 +38,8 @@ class TestDeleteServerWithVolumes(servers.ServerTestCase):
 
     def _server_with_volumes(self, id_=11):
         inst = self.spawn(self.instance(id_))
-        bdms = [(self.connection(inst, 'v1', 0), '/dev/vdb'),
-                (self.connection(inst, 'v2', 6), '/dev/vdc')]    # multipath
+        bdms = [(self.connection(inst, V1, 0), '/dev/vdb'),
+                (self.connection(inst, V2, 6), '/dev/vdc')]    # multipath
         for ci, mountpoint in bdms:
             self.drv.attach_volume(self.ctxt, ci, inst, mountpoint)
         node = inst.name
@@ -101,7 +106,7 @@ class TestPowerWithVolumes(servers.ServerTestCase):
             lun = ci['data']['zvm_fcp_lun']
             self.assertTrue({u for u in self.units(node) if u[2] == lun})
             self.assertEqual(('used', node), self.row(index))
-        self.assertEqual({'v1': 'attached', 'v2': 'attached'},
+        self.assertEqual({V1: 'attached', V2: 'attached'},
                          self.drv.volumeops.volume_states(
                              servers.driver.guest_of(inst)))
 
@@ -110,9 +115,9 @@ class TestPowerWithVolumes(servers.ServerTestCase):
         guest = servers.driver.guest_of(inst)
         # nova reserves the connection (attachment_update with our
         # connector) before spawn, and leaves connecting to the driver.
-        bdms = [(self.cinder_connection(guest, 'v1', 0, ops=self.drv.volumeops),
+        bdms = [(self.cinder_connection(guest, V1, 0, ops=self.drv.volumeops),
                  '/dev/vdb'),
-                (self.cinder_connection(guest, 'v2', 6, ops=self.drv.volumeops),
+                (self.cinder_connection(guest, V2, 6, ops=self.drv.volumeops),
                  '/dev/vdc')]
         self.spawn(inst, bdms)
         self.assert_volumes_there(inst, bdms)
@@ -130,11 +135,11 @@ class TestPowerWithVolumes(servers.ServerTestCase):
     def test_attach_while_off_is_there_after_power_on(self):
         inst = self.spawn(self.instance(11))
         self.drv.power_off(inst)
-        ci = self.connection(inst, 'v1', 0)
+        ci = self.connection(inst, V1, 0)
         self.drv.attach_volume(self.ctxt, ci, inst, '/dev/vdb')
         self.drv.power_on(self.ctxt, inst, [])
         self.assertIsNotNone(self.link(inst.name, '/dev/vdb'))
-        self.assertEqual({'v1': 'attached'}, self.drv.volumeops.volume_states(
+        self.assertEqual({V1: 'attached'}, self.drv.volumeops.volume_states(
             servers.driver.guest_of(inst)))
 
 
@@ -142,7 +147,7 @@ class TestReconcileAtStart(servers.ServerTestCase):
 
     def test_server_deleted_while_compute_was_down(self):
         inst = self.spawn(self.instance(11))
-        ci = self.connection(inst, 'v1', 0)
+        ci = self.connection(inst, V1, 0)
         self.drv.attach_volume(self.ctxt, ci, inst, '/dev/vdb')
         fcps = self.state()[inst.uuid]['fcps']
         # nova-compute is down; the guest is deleted underneath it.
@@ -159,7 +164,7 @@ class TestReconcileAtStart(servers.ServerTestCase):
 
     def test_crash_between_pool_remove_and_add_is_finished(self):
         inst = self.spawn(self.instance(11))
-        ci = self.connection(inst, 'v1', 0)
+        ci = self.connection(inst, V1, 0)
         self.drv.attach_volume(self.ctxt, ci, inst, '/dev/vdb')
         self.cc.send_request('guest_delete', inst.name)
         self.sim.admin.add_fault(option='--addzfcp2pool', action='status',
@@ -177,20 +182,20 @@ class TestBadInputLeavesNothing(servers.ServerTestCase):
 
     def test_volume_not_attached_is_reported_and_left_alone(self):
         inst = self.spawn(self.instance(11))
-        ci = self.connection(inst, 'v1', 0)
+        ci = self.connection(inst, V1, 0)
         self.drv.attach_volume(self.ctxt, ci, inst, '/dev/vdb')
-        stranger = self.connection(inst, 'v9', 1)   # cinder's, never attached
+        stranger = self.connection(inst, V9, 1)   # cinder's, never attached
         self.drv.destroy(self.ctxt, inst, [], self.bdi(
             [(stranger, '/dev/vdc'), (ci, '/dev/vdb')]))
-        self.assertIn('Volume v9 is not attached to %s' % inst.name,
+        self.assertIn('Volume %s is not attached to %s' % (V9, inst.name),
                       self.logger.output)
-        self.assertEqual(('reserved', 'volume-v9'), self.row(1))
+        self.assertEqual(('reserved', 'volume-' + V9), self.row(1))
         self.assertEqual(DETACHED, self.row(0))
         self.assertEqual({}, self.state())
 
     def test_connection_of_another_zvm_system_is_refused(self):
         inst = self.spawn(self.instance(11))
-        ci = self.connection(inst, 'v1', 0)
+        ci = self.connection(inst, V1, 0)
         ci['data']['zvm_hypervisor'] = 'zvm2'
         before = self.sim.admin.state()
         self.sim.admin.clear_calls()
@@ -202,19 +207,19 @@ class TestBadInputLeavesNothing(servers.ServerTestCase):
         self.assertEqual(before['pools'], self.sim.admin.state()['pools'])
         self.drv.destroy(self.ctxt, inst, [], self.bdi([(ci, '/dev/vdb')]))
         self.assertIn('zvm_hypervisor', self.logger.output)
-        self.assertEqual(('reserved', 'volume-v1'), self.row(0))
+        self.assertEqual(('reserved', 'volume-' + V1), self.row(0))
 
     def test_guest_the_cloud_connector_refuses_to_create(self):
         before = self.sim.admin.state()
         inst = self.instance(11, root_gb=900)      # more than the disk pool
         guest = servers.driver.guest_of(inst)
-        ci = self.cinder_connection(guest, 'v1', 0, ops=self.drv.volumeops)
+        ci = self.cinder_connection(guest, V1, 0, ops=self.drv.volumeops)
         e = self.assertRaises(exception.ZVMConnectorError, self.spawn, inst,
                               [(ci, '/dev/vdb')])
         self.assertIn('not enough free space in disk pool', str(e))
         # nova's spawn destroyed the half-made guest; the volume is untouched.
         self.assertNotIn(inst.name.upper(), self.cc_guests())
-        self.assertEqual(('reserved', 'volume-v1'), self.row(0))
+        self.assertEqual(('reserved', 'volume-' + V1), self.row(0))
         self.assertEqual({}, self.state())
         after = self.sim.admin.state()
         self.assertEqual(before['systems'][0]['guests'],
