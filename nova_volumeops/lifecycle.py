@@ -15,7 +15,7 @@ nova never calls detach_volume when it deletes a server:
 ComputeManager._shutdown_instance (nova 34 nova/compute/manager.py 3191)
 hands the volumes to ``driver.destroy(..., block_device_info)`` and then
 deletes the attachments in cinder ("actual driver detach done in
-driver.destroy", ~3287). So:
+driver.destroy", 3288; destroy called at 3240). So:
 
 - ``disconnect_all`` (destroy and cleanup): every volume listed in
   block_device_info is detached as detach_volume would (guest script, pool

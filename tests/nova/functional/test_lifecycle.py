@@ -16,7 +16,7 @@ Connector (servers) and xCAT (volumes) fronts (servers.py). Deleting a
 server: nova 34 ComputeManager._shutdown_instance (nova/compute/manager.py
 3191) calls ``driver.destroy(context, instance, network_info,
 block_device_info)`` and then only deletes the attachments in cinder
-("actual driver detach done in driver.destroy", ~3287): no detach_volume.
+("actual driver detach done in driver.destroy", 3288; destroy called at 3240): no detach_volume.
 """
 
 from nova import exception
