@@ -182,8 +182,9 @@ class ZVMVolumeMixin(object):
         """Create the guest (Cloud Connector), then connect its volumes.
 
         nova attaches boot-time volumes in cinder but leaves connecting
-        them to spawn (DriverVolumeBlockDevice.attach with
-        do_driver_attach=False); nova's z/VM driver ignores them. A
+        them to spawn (nova 34 nova/virt/block_device.py 578:
+        DriverVolumeBlockDevice.attach, do_driver_attach=False); nova's
+        z/VM driver ignores them. A
         volume that cannot be connected fails the spawn: nova then calls
         destroy with the same block_device_info, which disconnects the
         ones that were.
