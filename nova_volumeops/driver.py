@@ -14,6 +14,11 @@
 ``ZVMVolumeMixin`` implements ComputeDriver's attach_volume, detach_volume,
 get_volume_connector and extend_volume (nova 34 signatures) on top of
 ``VolumeOps`` (xCAT), and confirms stopped-guest attaches after power_on.
+It also does what nova expects of a driver with volumes at the ends of a
+server's life (lifecycle.py): ``spawn`` connects the volumes nova lists in
+block_device_info, ``destroy`` and ``cleanup`` disconnect them (nova never
+calls detach_volume when it deletes a server), and ``init_host`` returns
+the pool entries of guests that disappeared.
 ``ZVMVolumeDriver`` is nova's ``nova.virt.zvm.driver.ZVMDriver`` with the
 mixin: everything else (spawn, power, console...) stays with the z/VM Cloud
 Connector, the volume path never touches it.
@@ -29,12 +34,14 @@ from oslo_config import cfg
 from oslo_log import log as logging
 
 from nova import exception
+from nova.virt import driver as nova_driver
 from nova.virt.zvm import driver as zvm_driver
 
 from nova_volumeops import conf as vconf
 from nova_volumeops import connection
 from nova_volumeops import fcp_alloc
 from nova_volumeops import fcp_state
+from nova_volumeops import lifecycle
 from nova_volumeops import scripts
 from nova_volumeops import validate
 from nova_volumeops import volumeops
@@ -166,6 +173,86 @@ class ZVMVolumeMixin(object):
         except _OP_ERRORS as e:
             raise exception.InvalidVolume(
                 reason='extend of %s failed: %s' % (volume_id, e))
+
+    # -- the server's life with volumes ---------------------------------------
+
+    def spawn(self, context, instance, image_meta, injected_files,
+              admin_password, allocations, network_info=None,
+              block_device_info=None, power_on=True, accel_info=None):
+        """Create the guest (Cloud Connector), then connect its volumes.
+
+        nova attaches boot-time volumes in cinder but leaves connecting
+        them to spawn (nova 34 nova/virt/block_device.py 578:
+        DriverVolumeBlockDevice.attach, do_driver_attach=False); nova's
+        z/VM driver ignores them. A
+        volume that cannot be connected fails the spawn: nova then calls
+        destroy with the same block_device_info, which disconnects the
+        ones that were.
+        """
+        super().spawn(context, instance, image_meta, injected_files,
+                      admin_password, allocations, network_info=network_info,
+                      block_device_info=block_device_info, power_on=power_on,
+                      accel_info=accel_info)
+        for bdm in nova_driver.block_device_info_get_mapping(block_device_info):
+            self.attach_volume(context, bdm['connection_info'], instance,
+                               bdm['mount_device'])
+
+    def destroy(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True, destroy_secrets=True):
+        """Disconnect the listed volumes, delete the guest, return leftovers.
+
+        nova 34 ComputeManager._shutdown_instance relies on destroy for the
+        driver side of every volume ("actual driver detach done in
+        driver.destroy") and then deletes the attachments in cinder.
+        """
+        guest = guest_of(instance)
+        ops = self._disconnect(guest, block_device_info)
+        super().destroy(context, instance, network_info,
+                        block_device_info=block_device_info,
+                        destroy_disks=destroy_disks)
+        if ops is not None:
+            self._reclaim_after(ops, guest)
+
+    def cleanup(self, context, instance, network_info, block_device_info=None,
+                destroy_disks=True, migrate_data=None, destroy_vifs=True,
+                destroy_secrets=True):
+        """The volumes of a server destroyed on the hypervisor (nova's contract).
+
+        Disconnects the listed volumes (a guest that is still there runs the
+        detach; a guest that is gone has its pool entries returned) and
+        forgets the server. The guest itself is destroy's business.
+        """
+        guest = guest_of(instance)
+        ops = self._disconnect(guest, block_device_info)
+        if ops is not None and not self._hypervisor.guest_exists(instance):
+            self._reclaim_after(ops, guest)
+
+    def _disconnect(self, guest, block_device_info):
+        """disconnect_all; None when volume support is not configured.
+
+        A server without volumes is deleted even then; one with volumes
+        is not (its pool entries would stay used).
+        """
+        bdms = nova_driver.block_device_info_get_mapping(block_device_info)
+        try:
+            ops = self.volumeops
+        except exception.ZVMDriverException as e:
+            if bdms:
+                raise
+            LOG.debug('No volume support (%s); %s has no volumes', e,
+                      guest.node)
+            return None
+        lifecycle.disconnect_all(ops, guest, bdms)
+        return ops
+
+    @staticmethod
+    def _reclaim_after(ops, guest):
+        """Volumes still recorded once the guest is gone (a failed detach)."""
+        try:
+            lifecycle.reclaim_gone(ops, guest)
+        except xexc.XCATError as e:
+            LOG.error('Pool entries of deleted guest %s not returned yet '
+                      '(nova-compute start retries): %s', guest.node, e)
 
     def power_on(self, context, instance, network_info,
                  block_device_info=None, accel_info=None, share_info=None):

@@ -33,6 +33,7 @@ from oslo_concurrency import lockutils
 from nova_volumeops import connection
 from nova_volumeops import fcp_alloc
 from nova_volumeops import fcp_state
+from nova_volumeops import lifecycle
 from nova_volumeops import scripts
 from nova_volumeops import steps as steps_mod
 from nova_volumeops import validate
@@ -170,6 +171,7 @@ class VolumeOps:
     def attach(self, guest, connection_info, mountpoint):
         """Attach; returns 'attached' (running) or 'pending-boot' (stopped)."""
         target = connection.parse_connection_info(connection_info)
+        lifecycle.check_hypervisor(connection_info, self.hv)
         mountpoint = validate.guest_mountpoint(mountpoint)
         distro = scripts.resolve_distro(guest.os_distro, guest.os_version)
         with self._lock(guest):
@@ -269,6 +271,7 @@ class VolumeOps:
     def detach(self, guest, connection_info, mountpoint):
         """Detach; a volume that is already gone counts as success."""
         target = connection.parse_connection_info(connection_info)
+        lifecycle.check_hypervisor(connection_info, self.hv)
         mountpoint = validate.guest_mountpoint(mountpoint)
         with self._lock(guest):
             st = self.store.read()
@@ -279,9 +282,9 @@ class VolumeOps:
             try:
                 running = self.client.power_state(guest.node) == 'on'
             except xexc.XCATNodeNotFound:
-                LOG.warning('Guest %s is gone; forgetting its volumes',
-                            guest.node)
-                self._forget(guest)
+                LOG.warning('Guest %s is gone; returning the pool entries of '
+                            'its volumes', guest.node)
+                lifecycle.reclaim_gone(self, guest)
                 return
             distro = scripts.Distro(*vol['distro'])
             spec = scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
@@ -443,10 +446,6 @@ class VolumeOps:
             elif not adds and step['fcp'] in inst['dedicated']:
                 inst['dedicated'].remove(step['fcp'])
 
-    def _forget(self, guest):
-        with self.store.transaction() as st:
-            st['instances'].pop(guest.uuid, None)
-
     # -- restart ------------------------------------------------------------------
 
     def reconcile(self):
@@ -455,11 +454,16 @@ class VolumeOps:
         Returns a report dict (also logged) of what was changed.
         """
         report = {'rolled_back': [], 'completed': [], 'forgotten': [],
-                  'dedications_fixed': [], 'expired': [], 'verified': {}}
+                  'reclaimed': [], 'dedications_fixed': [], 'expired': [],
+                  'verified': {}}
         self.refresh_fcp_devices()
         for uuid, inst in self.store.read()['instances'].items():
             guest = connection.Guest(uuid, inst['node'], inst['userid'])
             with self._lock(guest):
+                lines = self._directory(guest)
+                if lines is None:
+                    self._reclaim(guest, report)
+                    continue
                 for vid, op in inst['ops'].items():
                     if op['kind'] == 'attach':
                         self._rollback(guest, vid)
@@ -472,7 +476,7 @@ class VolumeOps:
                             LOG.error('Interrupted detach of %s not '
                                       'finished: %s', vid, e)
                 if uuid not in self.store.read()['instances'] or \
-                        not self._check_dedications(guest, report):
+                        not self._check_dedications(guest, report, lines):
                     continue
             if any(v['state'] == fcp_state.PENDING_BOOT
                    for v in inst['volumes'].values()):
@@ -485,16 +489,25 @@ class VolumeOps:
         LOG.info('FCP state reconciled with xCAT: %s', report)
         return report
 
-    def _check_dedications(self, guest, report):
-        """Directory (lsvm) vs recorded dedications; False if guest gone."""
+    def _directory(self, guest):
+        """The guest's directory lines (lsvm), None if the guest is gone."""
         try:
-            lines = self.client.lsvm(guest.node).node_lines(guest.node)
+            return self.client.lsvm(guest.node).node_lines(guest.node)
         except xexc.XCATNodeNotFound:
-            self._forget(guest)
+            return None
+
+    def _reclaim(self, guest, report):
+        """Guest gone: its pool entries back to reserved, state dropped."""
+        try:
+            report['reclaimed'] += lifecycle.reclaim_gone(self, guest)
             report['forgotten'].append(guest.uuid)
-            LOG.warning('Guest %s (%s) no longer exists; its FCP state is '
-                        'dropped', guest.node, guest.uuid)
-            return False
+        except xexc.XCATError as e:
+            LOG.error('Guest %s is gone but the pool entries of its volumes '
+                      'could not be returned (retried at the next start): %s',
+                      guest.node, e)
+
+    def _check_dedications(self, guest, report, lines):
+        """Directory (lsvm lines) vs recorded dedications."""
         in_directory = steps_mod.parse_dedications(lines)
         with self.store.transaction() as st:
             inst = st['instances'].get(guest.uuid)

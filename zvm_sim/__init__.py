@@ -14,6 +14,8 @@ Layout: a core and the management APIs in front of it.
   guest/: the Linux inside each guest.
 - xcat/: the xCAT REST v1 front (/xcatws): webapi.py (zvmxcatws.cgi),
   xcatd.py, chvm.py, chvm_devices.py, chvm_zfcp.py (the plugin's commands), reply.py.
+- cloudconnector/: the z/VM Cloud Connector front (feilong's sdkserver REST
+  API, on its own port): api.py, images.py, rest.py.
 - server.py (HTTP(S) serving every front), tls.py, controls.py, admin.py,
   admin_client.py (/_sim test controls), fixture.py (SimulatorFixture),
   cli.py (the ``zvm-sim`` console script).

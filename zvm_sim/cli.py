@@ -26,6 +26,12 @@ def build_parser():
     p.add_argument('--ca-file', help='CA file to report when --cert is given')
     p.add_argument('--admin-token', help='require X-Sim-Token on /_sim')
     p.add_argument('--reset', action='store_true', help='start from the topology')
+    p.add_argument('--cloud-connector', metavar='HYPERVISOR',
+                   help="also serve this z/VM system's Cloud Connector (sdkserver "
+                        "REST API) on its own port")
+    p.add_argument('--cloud-connector-port', type=int, default=0)
+    p.add_argument('--cloud-connector-token',
+                   help="the Cloud Connector's admin token (token auth on)")
     return p
 
 
@@ -41,9 +47,13 @@ def main(argv=None):
         else:
             paths = tls.generate(args.state_dir, args.host)
             cert, key, ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
-    srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token)
+    srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token,
+                                 cloud_connector=args.cloud_connector,
+                                 cloud_connector_port=args.cloud_connector_port,
+                                 cloud_connector_token=args.cloud_connector_token)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
-    print(json.dumps({'url': srv.url, 'ca_file': ca_file}), flush=True)
+    print(json.dumps({'url': srv.url, 'ca_file': ca_file,
+                      'cloud_connector_url': srv.cloud_connector_url}), flush=True)
     try:
         srv.serve_forever()
     except (KeyboardInterrupt, SystemExit):

@@ -5,6 +5,8 @@
     sim = self.useFixture(SimulatorFixture(topology=None, tls=False))
     sim.url, sim.username, sim.password, sim.ca_file, sim.state_dir, sim.admin
 
+``cloud_connector='zvm1'`` also serves that z/VM system's Cloud Connector
+(sim.cloud_connector_url; ``cloud_connector_token`` turns its token auth on).
 ``subprocess=True`` runs the ``zvm-sim`` console script (python -m
 zvm_sim.cli) instead, for tests that need another process.
 """
@@ -27,8 +29,11 @@ from zvm_sim import tls as tlsgen
 
 class SimulatorFixture(fixtures.Fixture):
     def __init__(self, topology=None, tls=False, subprocess=False, state_dir=None,
-                 host='127.0.0.1'):
+                 host='127.0.0.1', cloud_connector=None, cloud_connector_token=None):
         super().__init__()
+        self.cloud_connector = cloud_connector
+        self.cloud_connector_token = cloud_connector_token
+        self.cloud_connector_url = None
         self.topology = topology
         self.tls = tls
         self.use_subprocess = subprocess
@@ -56,9 +61,13 @@ class SimulatorFixture(fixtures.Fixture):
         if self.tls:
             paths = tlsgen.generate(self.state_dir, self.host)
             cert, key, self.ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
-        self.server = server.SimulatorServer(self.simulator, self.host, 0, cert, key).start()
+        self.server = server.SimulatorServer(
+            self.simulator, self.host, 0, cert, key,
+            cloud_connector=self.cloud_connector,
+            cloud_connector_token=self.cloud_connector_token).start()
         self.addCleanup(self.server.stop)
         self.url = self.server.url
+        self.cloud_connector_url = self.server.cloud_connector_url
 
     def _start_process(self):
         cmd = [sys.executable, '-m', 'zvm_sim.cli', '--state-dir', self.state_dir,
@@ -72,6 +81,10 @@ class SimulatorFixture(fixtures.Fixture):
             cmd += ['--topology', path]
         if self.tls:
             cmd.append('--tls')
+        if self.cloud_connector:
+            cmd += ['--cloud-connector', self.cloud_connector]
+        if self.cloud_connector_token:
+            cmd += ['--cloud-connector-token', self.cloud_connector_token]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.addCleanup(self._stop_process)
         line = self.process.stdout.readline()
@@ -79,6 +92,7 @@ class SimulatorFixture(fixtures.Fixture):
             raise RuntimeError('zvm-sim exited with %s' % self.process.wait())
         info = json.loads(line)
         self.url, self.ca_file = info['url'], info['ca_file']
+        self.cloud_connector_url = info.get('cloud_connector_url')
 
     def _stop_process(self):
         self.process.terminate()

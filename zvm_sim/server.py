@@ -1,5 +1,9 @@
 """HTTP(S) server: /xcatws (the v1 API, webapi.py) and /_sim (test controls, admin.py).
 
+With ``cloud_connector=<hypervisor>`` a second port serves the z/VM Cloud
+Connector (sdkserver REST API, zvm_sim.cloudconnector) of that z/VM system,
+over the same simulator.
+
 A ThreadingHTTPServer: requests run concurrently, as under Apache; the model
 serialises what must be serialised (see core.py and xcatd.py).  HTTP/1.1 with
 Content-Length so clients can keep connections alive.
@@ -17,6 +21,9 @@ import traceback
 from urllib.parse import urlsplit
 
 from zvm_sim import admin
+from zvm_sim.cloudconnector import api as cc_api
+from zvm_sim.cloudconnector import images as cc_images
+from zvm_sim.cloudconnector import rest as cc_rest
 from zvm_sim import controls
 from zvm_sim.xcat import reply
 from zvm_sim.xcat import webapi
@@ -72,6 +79,32 @@ class _Handler(BaseHTTPRequestHandler):
             traceback.print_exc()
             resp = webapi.Response(500, '<p>Internal Server Error</p>', 'text/html')
         self._send(resp)
+
+    do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
+
+
+class _CloudConnectorHandler(_Handler):
+    """The Cloud Connector's port: every path is an sdkserver route."""
+
+    server_version = 'zvm-cloud-connector'
+
+    def _handle(self):
+        url = urlsplit(self.path)
+        body = self._body()
+        try:
+            reply = self.server.app.handle(self.command, url.path, url.query,
+                                           body, self.headers)
+        except Exception:
+            traceback.print_exc()
+            reply = cc_rest.fault(500, 'Internal Server Error')
+        data = (json.dumps(reply.body) if reply.body != '' else '').encode('utf-8')
+        self.send_response(reply.status)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(data)))
+        for key, value in reply.headers.items():
+            self.send_header(key, value)
+        self.end_headers()
+        self.wfile.write(data)
 
     do_GET = do_PUT = do_POST = do_DELETE = do_PATCH = _handle
 
@@ -193,11 +226,13 @@ class SimulatorServer:
     """Owns the listening socket and its serving thread."""
 
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
-                 admin_token=None):
+                 admin_token=None, cloud_connector=None, cloud_connector_port=0,
+                 cloud_connector_token=None):
         self.app = App(sim, admin_token)
         self.httpd = _Server((host, port), _Handler)
         self.httpd.app = self.app
         self.tls = bool(certfile)
+        ctx = None
         if certfile:
             ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             ctx.minimum_version = ssl.TLSVersion.TLSv1_2
@@ -206,6 +241,41 @@ class SimulatorServer:
         self.host = host
         self.port = self.httpd.server_address[1]
         self._thread = None
+        self.cc_httpd = None
+        if cloud_connector:
+            if cloud_connector not in sim.systems:
+                raise ValueError('no z/VM system %r for the Cloud Connector'
+                                 % cloud_connector)
+            api = cc_api.CloudConnectorAPI(
+                sim, cloud_connector, cc_images.ImageRepository(sim.state_dir))
+            self.cc_httpd = _Server((host, cloud_connector_port),
+                                    _CloudConnectorHandler)
+            self.cc_httpd.app = cc_rest.CloudConnectorREST(
+                api, cc_rest.Tokens(cloud_connector_token))
+            self.cc_httpd.ssl_context = ctx
+        self._cc_thread = None
+
+    @property
+    def cloud_connector_url(self):
+        """Base URL of the Cloud Connector port (nova's cloud_connector_url)."""
+        if self.cc_httpd is None:
+            return None
+        return '%s://%s:%d' % ('https' if self.tls else 'http', self.host,
+                               self.cc_httpd.server_address[1])
+
+    def _start_cloud_connector(self):
+        if self.cc_httpd is not None:
+            self._cc_thread = threading.Thread(
+                target=self.cc_httpd.serve_forever, kwargs={'poll_interval': 0.1},
+                name='zvm-sim-cc', daemon=True)
+            self._cc_thread.start()
+
+    def _stop_cloud_connector(self):
+        if self.cc_httpd is not None:
+            if self._cc_thread:
+                self.cc_httpd.shutdown()
+                self._cc_thread.join(5)
+            self.cc_httpd.server_close()
 
     @property
     def url(self):
@@ -217,13 +287,16 @@ class SimulatorServer:
                                         kwargs={'poll_interval': 0.1},
                                         name='zvm-sim', daemon=True)
         self._thread.start()
+        self._start_cloud_connector()
         return self
 
     def serve_forever(self):
         self.app.sim.start_reactors()
+        self._start_cloud_connector()
         try:
             self.httpd.serve_forever(poll_interval=0.2)
         finally:
+            self._stop_cloud_connector()
             self.app.sim.stop_reactors()
 
     def stop(self):
@@ -231,6 +304,7 @@ class SimulatorServer:
         self.httpd.server_close()
         if self._thread:
             self._thread.join(5)
+        self._stop_cloud_connector()
         self.app.sim.stop_reactors()
 
 

@@ -86,7 +86,13 @@ class StandinLinux:
 
 
 def make_linux(guest, state=None):
-    """Build the Linux model of a guest (restoring ``state`` when given)."""
+    """Build the Linux model of a guest (restoring ``state`` when given).
+
+    None for a guest without an operating system (defined, no image
+    deployed yet): it can be logged on, but nothing answers in it.
+    """
+    if guest.distro is None:
+        return None
     cls = _guest_class()
     if cls is None or (state or {}).get('standin'):
         if cls is None:
@@ -121,28 +127,36 @@ def start_reactor(linux, lock):
 
 
 def linux_to_dict(linux):
-    return linux.to_dict()
+    return linux.to_dict() if linux is not None else None
 
 
 def linux_state(linux):
     """Read-back view of the guest's Linux (the model's state(), else its dict)."""
+    if linux is None:
+        return None
     fn = getattr(linux, 'state', None)
     return fn() if callable(fn) else linux.to_dict()
 
 
 def boot(linux, reader_files):
     """Boot the guest's Linux with its reader files; returns per-file results."""
+    if linux is None:
+        return []
     fn = getattr(linux, 'power_on', None) or getattr(linux, 'boot')
     return fn(reader_files) or []
 
 
 def shutdown(linux):
+    if linux is None:
+        return
     fn = getattr(linux, 'power_off', None) or getattr(linux, 'shutdown')
     fn()
 
 
 def run(linux, command):
     """(rc, stdout, stderr) of a command in the guest; 255 like ssh when it is down."""
+    if linux is None:
+        return 255, '', 'ssh: connect to host port 22: No route to host\n'
     try:
         return linux.run(command)
     except RuntimeError as e:     # powered off meanwhile (the model refuses to run)

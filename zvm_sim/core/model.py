@@ -182,6 +182,56 @@ class Simulator:
         found = self.find_node(node)
         return found[2] if found else None
 
+    # --- guests defined and deleted at run time ---
+
+    def define_guest(self, hypervisor, userid, vcpus, memory_mb, disks):
+        """A new z/VM user on ``hypervisor`` (zvm.System.define_guest).
+
+        The guest is also an xCAT node from then on (zvm, hosts and
+        nodetype rows, as xCAT's z/VM discovery would define it): one
+        z/VM, every management API sees it.
+        """
+        with self.lock:
+            system = self.systems[hypervisor]
+            guest, error = system.define_guest(userid, vcpus, memory_mb, disks)
+            if guest is not None:
+                self.tables.setdefault('zvm', []).append(
+                    {'node': guest.node, 'hcp': system.zhcp, 'userid': guest.userid,
+                     'nodetype': 'vm', 'parent': system.hypervisor})
+                self.tables.setdefault('nodetype', []).append(
+                    {'node': guest.node, 'arch': 's390x', 'nodetype': 'vm'})
+            self.save()
+            return guest, error
+
+    def install_guest(self, node, distro, version):
+        """An image deployed on the guest's root disk (its Linux from now on)."""
+        with self.lock:
+            guest = self.guest(node)
+            guest.install(distro, version)
+            for row in self.tables.get('nodetype', []):
+                if row.get('node') == node:
+                    row['os'] = '%s%s' % (distro, version)
+            self.save()
+
+    def delete_guest(self, node):
+        """Logoff and directory delete; the node leaves xCAT's tables too.
+
+        Pool files are left alone (the caller is not xCAT).  True if the
+        guest existed.
+        """
+        with self.lock:
+            found = self.find_node(node)
+            if not found or found[0] != 'guest':
+                return False
+            found[1].delete_guest(node)
+            for name in ('zvm', 'hosts', 'nodetype'):
+                rows = self.tables.get(name, [])
+                rows[:] = [r for r in rows if r.get('node') != node]
+            shutil.rmtree(os.path.join(self.state_dir, 'guests', node),
+                          ignore_errors=True)
+            self.save()
+            return True
+
     # --- read-back for tests ---
 
     def pool_rows(self, hypervisor, pool):

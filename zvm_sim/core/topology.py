@@ -96,6 +96,24 @@ def _guest(g, where):
             'dedicated': [_devno(d, where) for d in g.get('dedicated', [])]}
 
 
+def _disk_pool(raw, where):
+    """The minidisk pool guests defined at run time get their disks from.
+
+    ``{name: ECKD:POOL1, size: 500G}`` (the defaults): the name is what
+    the Cloud Connector's ``disk_pool`` option names (``ECKD:`` or ``FBA:``).
+    """
+    name = str(raw.get('name', 'ECKD:POOL1'))
+    if not re.match(r'^(ECKD|FBA):\w+$', name, re.I):
+        raise TopologyError('%s: bad disk_pool name %r (ECKD:<name> or '
+                            'FBA:<name>)' % (where, name))
+    size = str(raw.get('size', '500G'))
+    if not _SIZE.match(size):
+        raise TopologyError('%s: bad disk_pool size %r' % (where, size))
+    number, unit = int(size[:-1]), size[-1].upper()
+    return {'name': name.upper(),
+            'size_bytes': number << (30 if unit == 'G' else 20)}
+
+
 def normalise(raw):
     """Validate a raw topology dict and return the normalised form."""
     if not isinstance(raw, dict) or not raw.get('systems'):
@@ -134,6 +152,7 @@ def normalise(raw):
             seen_nodes.add(name)
         systems.append({'hypervisor': hv, 'zhcp': zhcp,
                         'zhcp_userid': str(s.get('zhcp_userid', zhcp)).upper(),
-                        'fcp_devices': fcps, 'pools': pools, 'guests': guests})
+                        'fcp_devices': fcps, 'pools': pools, 'guests': guests,
+                        'disk_pool': _disk_pool(s.get('disk_pool') or {}, where)})
     return {'users': users, 'xcat_node': str(raw.get('xcat_node', 'xcat')),
             'version': str(raw.get('version', '2.8.3.16')), 'systems': systems}

@@ -15,6 +15,14 @@ What SMAPI does for the calls xCAT makes (zvm.pm changeVM / powerVM), kept small
 SMAPI return/reason codes used in messages follow the SMAPI reference where
 known (404/4 "already defined", 404/8 "does not exist", 200/8 "already
 active", 200/12 "already logged off"); the device-busy case uses 204/8.
+
+Guests come and go too (``System.define_guest`` / ``delete_guest``, what
+Image_Create_DM and the Cloud Connector's deletevm do): a new guest has a
+directory entry and minidisks from the system's disk pool but no operating
+system (``linux`` is None) until an image is deployed on it; deleting one
+logs it off (its dedicated FCP devices leave the active configuration) and
+removes its directory entry, minidisks and all.  The zHCP pool files are not
+touched: SMAPI knows nothing of them.
 """
 
 import re
@@ -47,11 +55,18 @@ class Guest:
         self.reader = list(spec.get('reader') or [])
         self.loaddev = dict(spec.get('loaddev') or {})
         self.boot_results = list(spec.get('boot_results') or [])
+        # Minidisks {vdev: {'size_bytes', 'pool'}} and the CPU/memory of
+        # guests defined at run time (topology guests have none).
+        self.mdisks = dict(spec.get('mdisks') or {})
+        self.memory_mb = spec.get('memory_mb')
+        self.vcpus = spec.get('vcpus')
+        self.paused = bool(spec.get('paused', False))
         self.linux = guestlink.make_linux(self, linux_state)
 
     @property
     def reachable(self):
-        return self.power == 'on' and self.reachable_when_on
+        return self.power == 'on' and self.reachable_when_on and \
+            self.linux is not None and not self.paused
 
     def to_dict(self):
         return {'node': self.node, 'userid': self.userid, 'distro': self.distro,
@@ -60,6 +75,8 @@ class Guest:
                 'directory': self.directory, 'active': self.active,
                 'reader': self.reader, 'loaddev': self.loaddev,
                 'boot_results': self.boot_results,
+                'mdisks': self.mdisks, 'memory_mb': self.memory_mb,
+                'vcpus': self.vcpus, 'paused': self.paused,
                 'linux': guestlink.linux_to_dict(self.linux)}
 
     def view(self):
@@ -161,8 +178,24 @@ class Guest:
             return '%s already logged off.' % self.userid
         guestlink.shutdown(self.linux)
         self.power = 'off'
+        self.paused = False
         self.active = {}
         return 'Deactivating %s... Done' % self.userid
+
+    def reboot_linux(self):
+        """shutdown -r inside the guest: the user stays logged on.
+
+        The active configuration stays; Linux loses its volatile state and
+        boots again, processing the reader as at a logon.
+        """
+        guestlink.shutdown(self.linux)
+        reader, self.reader = self.reader, []
+        self.boot_results = list(guestlink.boot(self.linux, reader))
+
+    def install(self, distro, version):
+        """An image deployed on the root minidisk: Linux exists from now on."""
+        self.distro, self.version = distro, str(version)
+        self.linux = guestlink.make_linux(self)
 
     def punch(self, reader_file):
         """Spool a file to the guest's reader (processed at the next logon)."""
@@ -177,14 +210,15 @@ class System:
         self.zhcp = spec['zhcp']
         self.zhcp_userid = spec['zhcp_userid']
         self.fcp_devices = {k: dict(v) for k, v in spec['fcp_devices'].items()}
+        self.disk_pool = dict(spec['disk_pool'])
         self.luns = luns
         self.guest_root = guest_root_fn
         self.pool_files = None      # storage.PoolFiles, set by the core
         self.guests = {}
-        saved = {g['node']: g for g in (state or {}).get('guests', [])}
-        for g in spec['guests']:
-            st = saved.get(g['node'])
-            guest = Guest(self, st or g, st and st.get('linux'))
+        # Saved state is the truth once there is one: guests defined or
+        # deleted at run time stay so across a restart.
+        for g in (state['guests'] if state else spec['guests']):
+            guest = Guest(self, g, g.get('linux') if state else None)
             self.guests[guest.node] = guest
 
     def active_holder(self, raddr):
@@ -233,6 +267,51 @@ class System:
 
     def fcp_query(self):
         return [(d.upper(), self.fcp_status(d)) for d in sorted(self.fcp_devices)]
+
+    # --- guests defined and deleted at run time (SMAPI directory calls) ---
+
+    def disk_pool_free(self):
+        used = sum(d['size_bytes'] for g in self.guests.values()
+                   for d in g.mdisks.values())
+        return self.disk_pool['size_bytes'] - used
+
+    def define_guest(self, userid, vcpus, memory_mb, disks):
+        """Image_Create_DM, then one Image_Disk_Create_DM per disk.
+
+        ``disks`` is a list of sizes in bytes (the first is the root disk,
+        vdev 0100).  Returns (guest or None, error text or None): a user id
+        in use is refused before anything is created; a disk the pool
+        cannot hold fails after the directory entry exists, as SMAPI does
+        (the caller deletes the guest).
+        """
+        userid = userid.upper()
+        node = userid.lower()
+        if node in self.guests or userid in {g.userid for g in self.guests.values()}:
+            return None, _smapi_fail('Creating %s' % userid, 400, 8,
+                                     'Image definition already exists')
+        guest = Guest(self, {'node': node, 'userid': userid, 'distro': None,
+                             'version': None, 'power': 'off',
+                             'vcpus': vcpus, 'memory_mb': memory_mb})
+        self.guests[node] = guest
+        for i, size in enumerate(disks):
+            vdev = '%04x' % (0x100 + i)
+            if size > self.disk_pool_free():
+                return guest, _smapi_fail(
+                    'Adding minidisk %s to %s' % (vdev.upper(), userid), 596,
+                    3609, 'not enough free space in disk pool %s'
+                    % self.disk_pool['name'])
+            guest.mdisks[vdev] = {'size_bytes': size,
+                                  'pool': self.disk_pool['name']}
+        return guest, None
+
+    def delete_guest(self, node):
+        """Logoff (Image_Deactivate) and Image_Delete_DM; True if it existed."""
+        guest = self.guests.get(node)
+        if guest is None:
+            return False
+        guest.deactivate()
+        del self.guests[node]
+        return True
 
     def to_dict(self):
         return {'hypervisor': self.hypervisor, 'zhcp': self.zhcp,

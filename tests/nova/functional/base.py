@@ -94,11 +94,16 @@ def wwpns_of(i):
 class SimulatorTestCase(testtools.TestCase):
     """A simulator, an xCAT client and a VolumeOps with its state file."""
 
+    # A z/VM system whose Cloud Connector the simulator also serves.
+    cloud_connector = None
+    topology = TOPOLOGY
+
     def setUp(self):
         super().setUp()
         self.useFixture(fixtures.NestedTempfile())
-        self.useFixture(fixtures.FakeLogger(level=logging.INFO))
-        self.sim = self.useFixture(SimulatorFixture(topology=TOPOLOGY))
+        self.logger = self.useFixture(fixtures.FakeLogger(level=logging.INFO))
+        self.sim = self.useFixture(SimulatorFixture(
+            topology=self.topology, cloud_connector=self.cloud_connector))
         self.client = xclient.XCATClient(self.sim.url, self.sim.username,
                                          self.sim.password)
         self.addCleanup(self.client.close)

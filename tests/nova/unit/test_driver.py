@@ -71,7 +71,8 @@ class DriverFixture(fixtures.Fixture):
 class TestNovaInterface(testtools.TestCase):
 
     @ddt.data('attach_volume', 'detach_volume', 'get_volume_connector',
-              'extend_volume', 'power_on', 'init_host')
+              'extend_volume', 'power_on', 'init_host', 'spawn', 'destroy',
+              'cleanup')
     def test_signature_is_nova_34s(self, name):
         ours = inspect.signature(getattr(driver.ZVMVolumeMixin, name))
         nova = inspect.signature(getattr(nova_driver.ComputeDriver, name))
@@ -185,3 +186,28 @@ class TestErrorMapping(testtools.TestCase):
         self.ops.volume_states.return_value = {'v1': 'attached'}
         self.drv.power_on(None, make_instance(), None)
         self.ops.verify.assert_not_called()
+
+
+class TestDestroyWithoutVolumeSupport(testtools.TestCase):
+    """[zvm_volumeops] unset: servers without volumes are still deleted."""
+
+    def test_server_without_volumes_is_deleted(self):
+        fx = self.useFixture(DriverFixture())
+        fx.conf.config(group=vconf.GROUP, zvm_hypervisor=None)
+        drv = driver.ZVMVolumeDriver(virtapi.VirtAPI())
+        hv = fx.hypervisor.return_value
+        hv.guest_exists.return_value = True
+        drv.destroy(None, make_instance(), [], {'block_device_mapping': []})
+        hv.guest_delete.assert_called_once_with('vm1')
+
+    def test_server_with_volumes_is_not(self):
+        fx = self.useFixture(DriverFixture())
+        fx.conf.config(group=vconf.GROUP, zvm_hypervisor=None)
+        drv = driver.ZVMVolumeDriver(virtapi.VirtAPI())
+        hv = fx.hypervisor.return_value
+        bdi = {'block_device_mapping': [{'connection_info': {},
+                                         'mount_device': '/dev/vdb'}]}
+        e = self.assertRaises(exception.ZVMDriverException, drv.destroy,
+                              None, make_instance(), [], bdi)
+        self.assertIn('zvm_hypervisor', str(e))
+        hv.guest_delete.assert_not_called()
