@@ -23,6 +23,7 @@ import os
 
 from oslo_concurrency import processutils
 
+from zvm_xcat import dsh
 from zvm_xcat import exception as xcat_exc
 
 
@@ -36,6 +37,7 @@ class FakeXCAT(object):
 
     def xdsh(self, node, command, **kwargs):
         self.calls.append((node, 'xdsh', command))
+        return dsh.DshResult(node, errorcode=0)
 
     def chvm(self, node, *args, **kwargs):
         self.calls.append((node,) + args)

@@ -44,6 +44,9 @@ ALLOWED = {'cio_ignore', 'chccwdev', 'echo', 'cat', 'grep', 'sed', 'rm', 'ln',
            'mkdir', 'test', '[', 'true', 'false', 'sleep', 'lszfcp', 'chzdev',
            'zfcp_host_configure', 'zfcp_disk_configure', 'multipath',
            'multipathd', 'udevadm', 'set', 'exit'}
+# The one pipeline of the templates: the WWID of a multipath LUN, read by
+# the guest (templates/_common.sh.j2 multipath_link).
+PIPELINE_START = 'udevadm info --query=property --name=/dev/disk/by-path/'
 
 
 def cases():
@@ -91,7 +94,14 @@ class TestGolden(testtools.TestCase):
         self.assertTrue(script.startswith('#!/bin/bash\n'))
         self.assertNotIn('$', script)
         self.assertNotIn('`', script)
-        self.assertNotRegex(script, r'(?<![|])\|(?![|])')   # no pipes
+        without_pipeline = '\n'.join(
+            line for line in script.splitlines()
+            if not line.startswith(PIPELINE_START))
+        self.assertNotRegex(without_pipeline, r'(?<![|])\|(?![|])')
+        # xdsh appends its status echo to the last line: a command.
+        self.assertFalse(script.endswith('\n'))
+        self.assertRegex(script.splitlines()[-1],
+                         r"^echo 'nova_volumeops done: [a-z]+( 0x[0-9a-f]{16})?'$")
         for cmd in commands(script):
             self.assertIn(cmd, ALLOWED, '%s uses %s' % (name, cmd))
 
@@ -229,3 +239,43 @@ class TestParsing(testtools.TestCase):
     def test_scsi_lun(self):
         self.assertEqual(1074085889, scripts.scsi_lun('4001400500000000'))
         self.assertEqual(1, scripts.scsi_lun('0001000000000000'))
+
+
+class TestJudge(testtools.TestCase):
+    """scripts.judge: the "done" line and xdsh's status, nothing else."""
+
+    script = CASES['rhel9-attach-multipath']
+    done = 'nova_volumeops done: attach 0x4001400500000000'
+
+    def test_done_line_and_status_zero_is_success(self):
+        self.assertIsNone(scripts.judge(
+            self.script, ['nova_volumeops step: x', self.done],
+            ['udevadm: some warning'], 0, True))
+
+    def test_stopped_by_set_e(self):
+        reason = scripts.judge(
+            self.script, ['nova_volumeops step: bring the FCP devices online'],
+            ['chzdev: Device 0.0.1f00 not found'], 1, False)
+        self.assertIn('no return code came back', reason)
+        self.assertIn('at step "bring the FCP devices online"', reason)
+        self.assertIn('chzdev: Device 0.0.1f00 not found', reason)
+
+    def test_done_line_is_not_enough(self):
+        self.assertIn('it failed', scripts.judge(self.script, [self.done], [],
+                                                 1, True))
+        self.assertIn('no status', scripts.judge(self.script, [self.done], [],
+                                                 None, True))
+
+    def test_status_zero_is_not_enough(self):
+        self.assertIn('"done" line', scripts.judge(
+            self.script, ['nova_volumeops step: x'], [], 0, True))
+        self.assertIn('"done" line', scripts.judge(
+            self.script, ['nova_volumeops done: attach 0x0000000000000000'],
+            [], 0, True))
+
+    def test_every_script_names_its_done_line(self):
+        for name, script in CASES.items():
+            self.assertTrue(scripts.expected_done(script).startswith(
+                scripts.DONE_PREFIX), name)
+        self.assertEqual('nova_volumeops done: query',
+                         scripts.expected_done(scripts.QUERY_SCRIPT))
