@@ -245,6 +245,39 @@ def render_link(distro, spec, map_name, wwid):
         wwid=validate.wwid(wwid)))
 
 
+def render_link_single(distro, spec):
+    """Single path: the mountpoint rule (0x form) and the link, after boot."""
+    return _render('link-single.sh.j2', _context(distro, spec))
+
+
+def setupdisk_links(distro, spec):
+    """Does setupDisk's createfilesysnode give this volume its link?
+
+    Multipath: it links one path only (verify relinks to the map). Ubuntu:
+    its rule takes the text after ``-lun-`` of the by-path name as
+    ATTRS{fcp_lun}, which matches sysfs only in the ``lun-0x<16 hex>``
+    form systemd uses for LUN numbers from 256 up (setupDisk
+    createfilesysnode; xcat-rest-zfcp.md Corrections 7).
+    """
+    if spec.multipath:
+        return False
+    return distro.by_path_style != 'fc' or scsi_lun(spec.lun) >= 256
+
+
+def render_unpersist(distro, spec):
+    """After a detach made while logged off: no form of persistence left."""
+    return _render('unpersist.sh.j2', _context(distro, spec))
+
+
+def join(rendered):
+    """One script of several (one xdsh): each stops the whole on failure.
+
+    The last script's "done" line ends the whole, so judge() sees it only
+    when every part held.
+    """
+    return '\n'.join(rendered)
+
+
 def render_detach(distro, spec, map_name=None, offline_fcps=()):
     """Script that removes link, map (that map only), units, persistence.
 

@@ -94,6 +94,19 @@ def parse_dedications(lines):
     return out
 
 
+def _vol_spec(vol):
+    """(VolumeSpec, Distro) of a volume record of the state file."""
+    return (scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
+                               vol['lun'], vol['mountpoint']),
+            scripts.Distro(*vol['distro']))
+
+
+def setupdisk_linked(vol):
+    """Did setupDisk's createfilesysnode link this volume's mountpoint?"""
+    spec, distro = _vol_spec(vol)
+    return scripts.setupdisk_links(distro, spec)
+
+
 def _parts(op):
     vol = op['volume']
     target = connection.Target(vol['volume_id'], tuple(vol['wwpns']),
@@ -139,9 +152,11 @@ class StepRunner:
             self.client.chvm(node, *connection.aemod_volume_args(
                 'addScsiVolume', target, spec.fcps))
             first = spec.paths[0]
-            self.client.chvm(node, *connection.aemod_create_link_args(
-                spec.mountpoint,
-                scripts.by_path(distro, first.fcp, first.wwpn, spec.lun)))
+            if spec.multipath or scripts.setupdisk_links(distro, spec):
+                # Else its rule could never match: verify() links.
+                self.client.chvm(node, *connection.aemod_create_link_args(
+                    spec.mountpoint,
+                    scripts.by_path(distro, first.fcp, first.wwpn, spec.lun)))
         elif name == 'notice_remove':
             self.client.chvm(node, *connection.aemod_remove_link_args(
                 spec.mountpoint))
@@ -276,12 +291,25 @@ class StepRunner:
         self.run_script(node, scripts.render_detach(
             distro, spec, map_name=map_name, offline_fcps=offline))
 
-    def link(self, node, vol):
-        """Mountpoint rule and link for the multipath map of a volume."""
-        spec = scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
-                                  vol['lun'], vol['mountpoint'])
-        self.run_script(node, scripts.render_link(
-            scripts.Distro(*vol['distro']), spec, vol['map'], vol['wwid']))
+    def boot_fixups(self, node, links, unpersists):
+        """One xdsh after a boot for what setupDisk left undone.
+
+        ``links``: volume records whose mountpoint setupDisk did not link
+        (with 'map'/'wwid' for multipath); ``unpersists``: records of
+        LUNs detached while the guest was logged off.
+        """
+        parts = []
+        for vol in links:
+            spec, distro = _vol_spec(vol)
+            if spec.multipath:
+                parts.append(scripts.render_link(distro, spec, vol['map'],
+                                                 vol['wwid']))
+            else:
+                parts.append(scripts.render_link_single(distro, spec))
+        for vol in unpersists:
+            parts.append(scripts.render_unpersist(*reversed(_vol_spec(vol))))
+        if parts:
+            self.run_script(node, scripts.join(parts))
 
     def rescan(self, node, vol):
         units, _lines = self.query_units(node)

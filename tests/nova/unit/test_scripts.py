@@ -38,6 +38,9 @@ MULTI = scripts.VolumeSpec(('1f00', '2f00'), ('500507680b21bac6',),
 SINGLE = scripts.VolumeSpec(('1f00',), ('500507680b21bac6',),
                             '4001400500000000', '/dev/sdc')
 WWID = '36005076802810d2c1800000000000041'
+# LUN 1: systemd's by-path name is ...-lun-1 on Ubuntu.
+SMALL = scripts.VolumeSpec(('1f00',), ('500507680b21bac6',),
+                           '0001000000000000', '/dev/vdd')
 
 # The guest shell subset of doc/source/contributor/internals.rst.
 ALLOWED = {'cio_ignore', 'chccwdev', 'echo', 'cat', 'grep', 'sed', 'rm', 'ln',
@@ -57,8 +60,11 @@ def cases():
         yield key + '-detach-multipath', scripts.render_detach(
             d, MULTI, map_name='mpatha', offline_fcps=('1f00', '2f00'))
         yield key + '-detach-single', scripts.render_detach(d, SINGLE)
+        yield key + '-unpersist', scripts.render_unpersist(d, MULTI)
     d = scripts.resolve_distro('rhel', '9')
     yield 'link-multipath', scripts.render_link(d, MULTI, 'mpatha', WWID)
+    d = scripts.resolve_distro('ubuntu', '22.04')
+    yield 'link-single', scripts.render_link_single(d, SMALL)
 
 
 CASES = dict(cases())
@@ -129,13 +135,26 @@ class TestContent(testtools.TestCase):
                     self.assertEqual('4001400500000000', m.group(1), name)
 
     def test_persistence_per_distro(self):
+        # RHEL: /etc/zfcp.conf, the form setupDisk's removeScsiVolume and
+        # --removezfcp remove (xcat-core setupDisk 484-486).
         self.assertIn(">> /etc/zfcp.conf", CASES['rhel8-attach-multipath'])
-        self.assertIn('chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:'
-                      '0x4001400500000000 -e', CASES['rhel9-attach-multipath'])
+        self.assertIn("echo '0.0.2f00 0x500507680b21bac6 0x4001400500000000'"
+                      " >> /etc/zfcp.conf", CASES['rhel9-attach-multipath'])
+        self.assertNotIn('chzdev zfcp-lun', CASES['rhel9-attach-multipath'])
         self.assertIn('zfcp_disk_configure 0.0.1f00 0x500507680b21bac6 '
                       '0x4001400500000000 1', CASES['sles12-attach-single'])
         self.assertIn('chzdev zfcp-lun', CASES['sles15-attach-single'])
         self.assertIn('chzdev zfcp-host 1f00 -e', CASES['ubuntu-attach-single'])
+
+    def test_detach_removes_every_persistent_form(self):
+        for key in DISTROS:
+            for kind in ('single', 'multipath'):
+                script = CASES['%s-detach-%s' % (key, kind)]
+                self.assertIn("sed -i -e '/0.0.1f00 0x500507680b21bac6 "
+                              "0x4001400500000000/d' /etc/zfcp.conf", script)
+                self.assertIn("sed -i -e '/0x500507680b21bac6.*"
+                              "0x4001400500000000/d' /etc/udev/rules.d/"
+                              "51-zfcp-0.0.1f00.rules", script)
 
     def test_single_path_links_now_multipath_later(self):
         self.assertIn('ln -sf /dev/disk/by-path/ccw-0.0.1f00-zfcp-'

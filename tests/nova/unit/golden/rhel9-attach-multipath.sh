@@ -7,20 +7,26 @@
 # the last "step" line names the step that stopped it.
 set -eu
 set -o pipefail
-# RHEL 9: chzdev configures the device and LUN now and persistently.
+# RHEL 9: devices online with chccwdev, LUNs persisted in /etc/zfcp.conf
+# (zfcpconf.sh at boot): the form xCAT's setupDisk removeScsiVolume and
+# --removezfcp remove, so a detach made while the guest is logged off
+# un-persists it (a chzdev entry would bring the LUN back at boot).
 # s390utils ships an empty /etc/zfcp.conf; xCAT's --removezfcp edits it
 # with sed at detach and fails when it is missing.
 [ -e /etc/zfcp.conf ] || true > /etc/zfcp.conf
 echo 'nova_volumeops step: bring the FCP devices online'
 cio_ignore -r 1f00,2f00
-chzdev zfcp-host 1f00 -e
-chzdev zfcp-host 2f00 -e
+chccwdev -e 1f00
+chccwdev -e 2f00
 echo 'nova_volumeops step: configure the LUN on every path'
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/port_rescan
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.2f00/port_rescan
 
-chzdev zfcp-lun 0.0.1f00:0x500507680b21bac6:0x4001400500000000 -e
-chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:0x4001400500000000 -e
+[ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ] || echo 0x4001400500000000 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/unit_add
+[ -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6/0x4001400500000000 ] || echo 0x4001400500000000 > /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6/unit_add
+
+grep -q '0.0.1f00 0x500507680b21bac6 0x4001400500000000' /etc/zfcp.conf || echo '0.0.1f00 0x500507680b21bac6 0x4001400500000000' >> /etc/zfcp.conf
+grep -q '0.0.2f00 0x500507680b21bac6 0x4001400500000000' /etc/zfcp.conf || echo '0.0.2f00 0x500507680b21bac6 0x4001400500000000' >> /etc/zfcp.conf
 echo 'nova_volumeops step: check the LUN on every path'
 # Fail the script (set -e) unless every path shows the LUN.
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]

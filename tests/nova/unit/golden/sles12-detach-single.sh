@@ -10,6 +10,13 @@ set -o pipefail
 
 echo 'nova_volumeops step: remove the LUN from every path'
 [ ! -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ] || zfcp_disk_configure 0.0.1f00 0x500507680b21bac6 0x4001400500000000 0
+echo 'nova_volumeops step: remove the LUN from the persistent configuration'
+# Every form the LUN can be persisted in, whoever wrote it: xCAT's setupDisk
+# and --addzfcp (RHEL /etc/zfcp.conf; SLES 51-zfcp-<dev>.rules, which udev
+# applies on any distro), so that no form brings the LUN back at boot.
+[ ! -e /etc/zfcp.conf ] || sed -i -e '/0.0.1f00 0x500507680b21bac6 0x4001400500000000/d' /etc/zfcp.conf
+[ ! -e /etc/udev/rules.d/51-zfcp-0.0.1f00.rules ] || sed -i -e '/0x500507680b21bac6.*0x4001400500000000/d' /etc/udev/rules.d/51-zfcp-0.0.1f00.rules
+
 echo 'nova_volumeops step: check the LUN is gone from every path'
 # The removals above tolerate "already gone"; this checks the outcome.
 [ ! -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
