@@ -34,7 +34,8 @@ echo 'nova_volumeops step: link /dev/vdb to the multipath map'
 [ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb"/d' /etc/udev/rules.d/56-zfcp.rules
 # A dm device is matched by its WWID, which udev reads from the LUN
 # (ID_SERIAL of the first path): multipath names the map mpath-<WWID>.
-udevadm info --query=property --name=/dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 | grep '^ID_SERIAL=' | sed -e 's/^ID_SERIAL=\(.*\)/KERNEL=="dm-*", ENV{DM_UUID}=="mpath-\1", SYMLINK+="vdb"/' >> /etc/udev/rules.d/56-zfcp.rules
+# Only a WWID of plain characters may enter the rule (no quote, no comma).
+udevadm info --query=property --name=/dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 | grep -x 'ID_SERIAL=[0-9A-Za-z_.-]*' | sed -e 's/^ID_SERIAL=\(.*\)/KERNEL=="dm-*", ENV{DM_UUID}=="mpath-\1", SYMLINK+="vdb"/' >> /etc/udev/rules.d/56-zfcp.rules
 udevadm control --reload
 udevadm trigger
 udevadm settle
