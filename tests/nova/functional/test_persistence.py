@@ -57,6 +57,25 @@ class TestDeferredSteps(base.SimulatorTestCase):
         self.assertEqual({base.lun(1)}, self.luns(node))
         self.assertEqual({'v2': 'attached'}, self.ops.verify(g))
 
+    def test_lun_attached_again_before_the_boot_is_kept(self):
+        """The note of a logged-off detach never removes a LUN in use."""
+        g = self.guest('vm2')                        # SLES 15: chzdev
+        ci1 = self.cinder_connection(g, 'v1', 0)
+        ci2 = self.cinder_connection(g, 'v2', 1)
+        self.ops.attach(g, ci1, '/dev/vdb')
+        self.ops.attach(g, ci2, '/dev/vdc')
+        self.client.power('vm2', 'off')
+        self.ops.detach(g, ci1, '/dev/vdb')
+        ci1 = self.cinder_connection(g, 'v1', 0)
+        self.assertEqual('pending-boot', self.ops.attach(g, ci1, '/dev/vdb'))
+        self.client.power('vm2', 'on')
+        self.assertEqual({'v1': 'attached', 'v2': 'attached'},
+                         self.ops.verify(g))
+        self.reboot('vm2')
+        self.assertEqual({base.lun(0), base.lun(1)}, self.luns('vm2'))
+        self.assertNotIn('unpersist',
+                         self.ops.store.read()['instances'][g.uuid])
+
     @ddt.data(*RUNNING)
     def test_attach_logged_off_detach_running(self, node):
         g = self.guest(node)
