@@ -194,6 +194,7 @@ class SimulatorServer:
 
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
                  admin_token=None):
+        admin.check_exposure(host, admin_token)
         self.app = App(sim, admin_token)
         self.httpd = _Server((host, port), _Handler)
         self.httpd.app = self.app
