@@ -14,6 +14,7 @@
 """
 
 import html
+import logging
 import re
 import traceback
 import urllib.parse
@@ -128,6 +129,12 @@ class TestShortNumericPassword(ClientCase):
         got = zfcp.reserve(c, 'zvm1', 'gold', 'reserved',
                            'volume-' + VOLUME_ID, 'auto', size='3G')
         self.assertEqual('4001400700000000', got.lun)
+
+    def test_short_password_warned_at_setup(self):
+        log = self.useFixture(fixtures.FakeLogger(name='zvm_xcat.client',
+                                                  level=logging.WARNING))
+        self.client()
+        self.assertIn('shorter than 8 characters', log.output)
 
     def test_errors_still_masked(self):
         self.sim.admin.add_fault(option='--zfcppool',
