@@ -273,6 +273,11 @@ class XCATClient(object):
                                          what)
         except requests.exceptions.RequestException as caught:
             error = self._connection_error(caught, what)
+        except (OSError, http.client.HTTPException) as caught:
+            error = exc.XCATConnectionError(
+                'xCAT reply to %s from %s broke off: %s: %s'
+                % (what, self.server_url, type(caught).__name__,
+                   redact.truncate(redact.redact(caught), 300)))
         finally:
             response.close()
         if error is not None:
