@@ -53,14 +53,18 @@ class ForgetPasswords(fixtures.Fixture):
     assertions of every later test of the process.
     """
 
+    STATE = ('_secrets', '_pattern')
+
     def _setUp(self):
-        saved = (redact._secrets, redact._pattern)
+        saved = {name: getattr(redact, name) for name in self.STATE
+                 if hasattr(redact, name)}
         self.addCleanup(self._restore, saved)
 
     @staticmethod
     def _restore(saved):
         with redact._lock:
-            redact._secrets, redact._pattern = saved
+            for name, value in saved.items():
+                setattr(redact, name, value)
 
 
 class ClientCase(simbase.SimTestCase):
