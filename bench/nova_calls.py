@@ -52,6 +52,8 @@ TARGETS = {'attach running, first volume': 5,
            'detach stopped, last volume': 6}
 
 _WWPN = '500507680b21bac6'
+# Volume ids are UUIDs (nova_volumeops refuses anything else).
+VOLUMES = ['0000000%d-0000-4000-8000-00000000000%d' % (n, n) for n in (1, 2, 3)]
 TOPOLOGY = {
     'users': {'admin': 'passw0rd'}, 'xcat_node': 'xcat',
     'systems': [{
@@ -109,8 +111,8 @@ class _Bench:
         vm2 = connection.Guest('u2', 'vm2', 'VM2', 'sles', '15.4')
         conn = self.measure('connector, first call', self.ops.get_connector, vm1)
         self.measure('connector, repeated', self.ops.get_connector, vm1)
-        ci1 = self.connection_info(vm1, conn, 'v1', 0)
-        ci2 = self.connection_info(vm1, conn, 'v2', 1)
+        ci1 = self.connection_info(vm1, conn, VOLUMES[0], 0)
+        ci2 = self.connection_info(vm1, conn, VOLUMES[1], 1)
         self.measure('attach running, first volume', self.ops.attach, vm1, ci1,
                      '/dev/vdb')
         self.measure('attach running, second volume', self.ops.attach, vm1,
@@ -120,7 +122,7 @@ class _Bench:
         self.measure('detach running, last volume', self.ops.detach, vm1, ci2,
                      '/dev/vdc')
         conn2 = self.ops.get_connector(vm2)
-        ci3 = self.connection_info(vm2, conn2, 'v3', 2)
+        ci3 = self.connection_info(vm2, conn2, VOLUMES[2], 2)
         self.measure('attach stopped, first volume', self.ops.attach, vm2, ci3,
                      '/dev/vdb')
         self.client.power('vm2', 'on')

@@ -53,8 +53,40 @@ LOG = logging.getLogger(__name__)
 RESERVE_DEVICE = 'auto'
 
 
+def user_text(value):
+    """What a user may see of ``value``: an xCAT error's summary.
+
+    xCAT's own output names internal hosts (the zHCP, the management node)
+    and quotes the ssh command lines it ran; cinder shows exception texts
+    to users (API error bodies, RPC errors). That text stays in the log.
+    """
+    if isinstance(value, xcat_exc.XCATError):
+        return value.summary
+    return value
+
+
 def _backend_error(message, **kwargs):
-    return exception.VolumeBackendAPIException(data=message % kwargs)
+    """VolumeBackendAPIException with summaries; xCAT's raw text is logged."""
+    shown = {key: user_text(value) for key, value in kwargs.items()}
+    if any(shown[key] is not value for key, value in kwargs.items()):
+        LOG.error(message, kwargs)
+        message += ' (details in the cinder-volume log)'
+    return exception.VolumeBackendAPIException(data=message % shown)
+
+
+def _owner(builder, object_id):
+    """``ownership.<builder>(object_id)`` of a cinder id checked to be a UUID.
+
+    xCAT pastes owners into an ssh command line on its management node
+    and into the CSV pool file (zvmUtils.pm findAndUpdatezFcpPool); the
+    client's validate.owner is the second line. InvalidInput when the id
+    is not a UUID: nothing has been sent to xCAT then.
+    """
+    try:
+        xcat_validate.uuid(object_id, 'id')
+    except xcat_exc.XCATInvalidArgument as exc:
+        raise exception.InvalidInput(reason=str(exc))
+    return builder(object_id)
 
 
 def is_uncertain(exc):
@@ -252,7 +284,7 @@ class ZVMFCPBackend(object):
 
     def create_volume(self, volume):
         pool = self.pool_of(volume)
-        owner = ownership.volume_owner(volume.id)
+        owner = _owner(ownership.volume_owner, volume.id)
         size = '%dG' % volume.size
         with self.lock(pool):
             try:
@@ -325,6 +357,7 @@ class ZVMFCPBackend(object):
         Returns [(LunLocation, PoolEntry)] of the LUNs now quarantined for
         this volume, so that the wipe needs no second read of the pool.
         """
+        _owner(ownership.volume_owner, volume.id)   # a UUID, or nothing sent
         loc = self.location_of(volume)
         if loc is None:
             return self._delete_unlocated(volume, wipe)
@@ -343,7 +376,7 @@ class ZVMFCPBackend(object):
             first = [self.pool_of(volume)]
         except exception.VolumeBackendAPIException:
             first = []
-        owner = ownership.volume_owner(volume.id)
+        owner = _owner(ownership.volume_owner, volume.id)
         found = 0
         quarantined = []
         for pool in first + [p for p in self.pools if p not in first]:
@@ -383,7 +416,7 @@ class ZVMFCPBackend(object):
             if action == ownership.RELEASE:
                 self._release_entry(loc.pool, entry)
             else:
-                self._reserve(loc, ownership.wipe_owner(volume.id))
+                self._reserve(loc, _owner(ownership.wipe_owner, volume.id))
         except xcat_exc.XCATError as exc:
             if not is_uncertain(exc):
                 raise _backend_error('could not %(act)s LUN %(lun)s in pool '
@@ -442,7 +475,7 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             try:
-                self._reserve(loc, ownership.volume_owner(volume.id))
+                self._reserve(loc, _owner(ownership.volume_owner, volume.id))
             except xcat_exc.XCATCommandError as exc:
                 if 'in use' in str(exc):
                     LOG.warning('Volume %(id)s: LUN %(lun)s is still attached '
@@ -510,7 +543,7 @@ class ZVMFCPBackend(object):
             loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
                                        entry.lun)
             self._reserve_confirmed(
-                loc, ownership.volume_owner(volume.id),
+                loc, _owner(ownership.volume_owner, volume.id),
                 'could not take LUN %s of pool %s' % (loc.source_name, pool))
         return {'provider_location': loc.encode(),
                 'provider_id': loc.source_name}
@@ -526,7 +559,7 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             self._reserve_confirmed(
-                loc, ownership.unmanaged_owner(volume.id),
+                loc, _owner(ownership.unmanaged_owner, volume.id),
                 'could not mark LUN %s unmanaged' % loc.source_name)
 
     def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,

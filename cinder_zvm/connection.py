@@ -6,6 +6,13 @@ are in provider_location, and nova's side performs the attach (xCAT
 """
 
 from cinder_zvm import location
+from zvm_xcat import exception as xcat_exc
+from zvm_xcat import validate as xcat_validate
+
+# Paths of one connector: z/VM gives a guest at most a handful of FCP
+# devices for one volume (8 is twice the usual four-CHPID layout). A list
+# longer than that is refused before anything iterates over it.
+MAX_PATHS = 8
 
 
 class ConnectorError(ValueError):
@@ -13,6 +20,9 @@ class ConnectorError(ValueError):
 
     def __init__(self, missing, reason):
         self.missing = missing
+        # The reason quotes the caller's value, which may be of any size.
+        if len(reason) > 300:
+            reason = reason[:300] + '...'
         super().__init__('%s: %s' % (missing, reason))
 
 
@@ -34,7 +44,18 @@ def _list(connector, key):
         value = [value]
     if not isinstance(value, (list, tuple)) or not value:
         raise ConnectorError(key, 'must be a non-empty list')
+    if len(value) > MAX_PATHS:
+        raise ConnectorError(key, 'lists %d entries; at most %d paths are '
+                             'supported' % (len(value), MAX_PATHS))
     return list(value)
+
+
+def _unique(values, key):
+    """Refuse a repeated entry: it would be a second path that is not there."""
+    if len(set(values)) != len(values):
+        raise ConnectorError(key, 'lists %s twice' % ', '.join(
+            sorted({v for v in values if values.count(v) > 1})))
+    return values
 
 
 def check_connector(connector, zvm_host):
@@ -50,13 +71,14 @@ def check_connector(connector, zvm_host):
         raise ConnectorError('connector', 'no connector given (got %r)'
                              % type(connector).__name__)
     try:
-        wwpns = [location.normalize_hex16(w, 'initiator WWPN')
-                 for w in _list(connector, 'wwpns')]
+        wwpns = _unique([location.normalize_hex16(w, 'initiator WWPN')
+                         for w in _list(connector, 'wwpns')], 'wwpns')
     except location.InvalidLocation as exc:
         raise ConnectorError('wwpns', str(exc))
     fcps = []
     if 'zvm_fcp' in connector:
-        fcps = [_devno(d) for d in _list(connector, 'zvm_fcp')]
+        fcps = _unique([_devno(d) for d in _list(connector, 'zvm_fcp')],
+                       'zvm_fcp')
         if len(fcps) != len(wwpns):
             raise ConnectorError(
                 'zvm_fcp', '%d FCP devices but %d WWPNs; they must pair up in '
@@ -65,6 +87,10 @@ def check_connector(connector, zvm_host):
         if not hypervisor:
             raise ConnectorError('zvm_hypervisor',
                                  'a z/VM connector must name its hypervisor')
+        try:
+            xcat_validate.node_name(hypervisor, 'zvm_hypervisor')
+        except xcat_exc.XCATInvalidArgument as exc:
+            raise ConnectorError('zvm_hypervisor', exc.reason)
         if hypervisor.lower() != zvm_host.lower():
             raise ConnectorError(
                 'zvm_hypervisor', 'the guest runs on z/VM host %r but this '

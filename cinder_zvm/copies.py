@@ -77,15 +77,21 @@ def reserve_lun(backend, pool, owner, size_gb):
             return location.LunLocation(backend.hypervisor, pool, got.wwpns,
                                         got.lun)
         except xcat_exc.XCATError as exc:
+            # xCAT's own text to the log, its summary to the user.
+            LOG.error('Reserving a %(size)s LUN for %(owner)s in pool '
+                      '%(pool)s failed: %(exc)s',
+                      {'size': size, 'owner': owner, 'pool': pool,
+                       'exc': exc})
             if not common.is_uncertain(exc):
                 raise exception.VolumeBackendAPIException(
                     data='no %s LUN for %s in pool %s of %s: %s'
-                         % (size, owner, pool, backend.hypervisor, exc))
+                         % (size, owner, pool, backend.hypervisor,
+                            common.user_text(exc)))
             owned = [e for e in backend.list_pool(pool) if e.owner == owner]
             if not owned:
                 raise exception.VolumeBackendAPIException(
                     data='could not reserve a %s LUN for %s in pool %s: %s'
-                         % (size, owner, pool, exc))
+                         % (size, owner, pool, common.user_text(exc)))
             return location.LunLocation(backend.hypervisor, pool,
                                         owned[0].wwpns, owned[0].lun)
 

@@ -22,11 +22,14 @@ Formats follow doc/source/contributor/internals.rst: lower-case hex, no
 import dataclasses
 import re
 
+from zvm_xcat import exception as xcat_exc
+from zvm_xcat import validate as xcat_validate
+
 VERSION_TAG = 'zvmfcp1'
-_HEX16 = re.compile(r'^[0-9a-f]{16}$')
-# xCAT node and pool names: no separators we use, no whitespace, no commas
-# (pool files are CSV and xCAT splits arguments on spaces).
-_NAME = re.compile(r'^[A-Za-z0-9][A-Za-z0-9_.-]*$')
+_HEX16 = re.compile(r'[0-9a-f]{16}')
+# A stored record is exactly what encode() writes: no blank, no newline
+# anywhere (the fields are checked again one by one).
+_STORED = re.compile(r'[^\s]+')
 
 
 class InvalidLocation(ValueError):
@@ -45,7 +48,7 @@ def normalize_hex16(value, what):
     text = value.strip().lower()
     if text.startswith('0x'):
         text = text[2:]
-    if not _HEX16.match(text):
+    if not _HEX16.fullmatch(text):
         raise InvalidLocation('%s %r is not 16 hex digits' % (what, value))
     return text
 
@@ -66,9 +69,15 @@ def normalize_wwpns(value):
     return wwpns
 
 
-def check_name(value, what):
-    if not isinstance(value, str) or not _NAME.match(value):
-        raise InvalidLocation('%s %r is not a valid xCAT name' % (what, value))
+def check_name(value, what, rule=xcat_validate.node_name):
+    """``value`` if zvm_xcat's ``rule`` accepts it, the rule xCAT calls use.
+
+    One rule per kind of name: a name stored here is one the client sends.
+    """
+    try:
+        rule(value, what)
+    except xcat_exc.XCATInvalidArgument as exc:
+        raise InvalidLocation(str(exc))
     return value
 
 
@@ -83,7 +92,7 @@ class LunLocation:
 
     def __post_init__(self):
         check_name(self.hypervisor, 'z/VM host')
-        check_name(self.pool, 'pool')
+        check_name(self.pool, 'pool', xcat_validate.pool_name)
         object.__setattr__(self, 'wwpns', normalize_wwpns(self.wwpns))
         object.__setattr__(self, 'lun', normalize_hex16(self.lun, 'LUN'))
 
@@ -114,6 +123,10 @@ def decode(provider_location):
     """
     if not provider_location:
         return None
+    if (not isinstance(provider_location, str) or
+            not _STORED.fullmatch(provider_location)):
+        raise InvalidLocation('provider_location %r contains blanks or line '
+                              'breaks' % (provider_location,))
     parts = provider_location.split(':')
     if parts[0] != VERSION_TAG:
         raise InvalidLocation('unknown provider_location format %r'

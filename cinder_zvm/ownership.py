@@ -109,7 +109,8 @@ def delete_action(entry, volume_id, wipe):
                 else NOT_OURS)
     if kind == VOLUME and volume_id_of(entry.owner) != volume_id:
         return NOT_OURS
-    if kind == FOREIGN or (kind == UNOWNED and entry.owner):
-        # Unmanaged or reserved by someone else: not this volume's LUN.
+    if kind in (FOREIGN, SNAPSHOT) or (kind == UNOWNED and entry.owner):
+        # A snapshot's LUN, unmanaged or reserved by someone else: not this
+        # volume's LUN.
         return NOT_OURS
     return QUARANTINE if wipe else RELEASE

@@ -77,9 +77,8 @@ def parse_connection_info(connection_info):
     if isinstance(fcps, str):
         fcps = fcps.split(';')
     fcps = tuple(validate.fcp_devno(f, 'zvm_fcp') for f in fcps)
-    volume_id = data.get('volume_id') or connection_info.get('serial')
-    if not isinstance(volume_id, str) or not volume_id:
-        raise validate.InvalidInput('volume_id', volume_id, 'the volume id')
+    volume_id = validate.volume_id(data.get('volume_id') or
+                                   connection_info.get('serial'))
     size = data.get('zvm_lun_size')
     # xCAT ignores the size when WWPN and LUN are given, but the argument
     # is positional: '0M' as the xCAT-era driver's '0G'.

@@ -58,6 +58,28 @@ _INPUT_ERRORS = (validate.InvalidInput, scripts.UnsupportedDistro)
 _OP_ERRORS = _INPUT_ERRORS + (volumeops.VolumeOpsError, xexc.XCATError)
 
 
+def user_reason(error):
+    """What the user sees of a failed volume operation (instance faults).
+
+    xCAT's own output names internal hosts and quotes ssh command lines,
+    and a guest script's output is the guest's: both stay in the
+    nova-compute log (logged here); the user gets what failed and xCAT's
+    summary. Validation errors are about the caller's own values: shown.
+    """
+    if isinstance(error, _INPUT_ERRORS) or (
+            isinstance(error, volumeops.VolumeOpsError) and
+            error.__cause__ is None):
+        return str(error)      # our own text about our own state
+    LOG.error('Volume operation failed: %s', error)
+    cause = error
+    while cause is not None and not isinstance(cause, xexc.XCATError):
+        cause = cause.__cause__
+    what = cause.summary if cause is not None else 'a guest script failed'
+    if isinstance(error, volumeops.VolumeOpsError):
+        what = 'the volume operation failed: ' + what
+    return '%s (details in the nova-compute log)' % what
+
+
 def guest_of(instance):
     """connection.Guest of a nova instance (z/VM user id = instance name).
 
@@ -145,7 +167,7 @@ class ZVMVolumeMixin(object):
                                           mountpoint)
         except _OP_ERRORS as e:
             raise exception.VolumeAttachFailed(volume_id=volume_id,
-                                               reason=str(e))
+                                               reason=user_reason(e))
         if state != fcp_state.ATTACHED:
             LOG.warning('Volume %s is configured in the directory of stopped '
                         'instance %s; the guest applies it at its next boot '
@@ -160,7 +182,7 @@ class ZVMVolumeMixin(object):
                                   mountpoint)
         except _OP_ERRORS as e:
             raise exception.VolumeDetachFailed(volume_id=volume_id,
-                                               reason=str(e))
+                                               reason=user_reason(e))
 
     def extend_volume(self, context, connection_info, instance,
                       requested_size):
@@ -172,7 +194,7 @@ class ZVMVolumeMixin(object):
             raise exception.VolumeNotFound(volume_id=volume_id)
         except _OP_ERRORS as e:
             raise exception.InvalidVolume(
-                reason='extend of %s failed: %s' % (volume_id, e))
+                reason='extend of %s failed: %s' % (volume_id, user_reason(e)))
 
     # -- the server's life with volumes ---------------------------------------
 

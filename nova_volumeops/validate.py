@@ -19,6 +19,9 @@ whitelists (``re.fullmatch``): nothing outside them, so no quote, space,
 
 import re
 
+from zvm_xcat import exception as xexc
+from zvm_xcat import validate as xvalidate
+
 
 class InvalidInput(ValueError):
     """A value was rejected before anything was changed."""
@@ -39,7 +42,6 @@ _LUN = re.compile(r'(?:0x)?([0-9a-f]{16})')
 _MOUNTPOINT = re.compile(r'/dev/([a-z][a-z0-9]{0,31})')
 _WWID = re.compile(r'[0-9a-z]{8,64}')
 _MAP_NAME = re.compile(r'[a-z0-9][a-z0-9_]{0,63}')
-_POOL = re.compile(r'[a-z0-9][a-z0-9_.-]{0,63}')
 _SIZE = re.compile(r'[1-9][0-9]{0,9}[GM]')
 _NODE = re.compile(r'[a-z0-9][a-z0-9_-]{0,63}')
 _USERID = re.compile(r'[A-Z0-9@#$+:_-]{1,8}')
@@ -132,8 +134,24 @@ def hctl(value, field='SCSI address'):
 
 
 def pool_name(value, field='zvm_pool'):
-    m = _match(_POOL, field, value, '[a-z0-9][a-z0-9_.-]{0,63}')
-    return m.group(0)
+    """A zFCP pool name by zvm_xcat's rule (the one its calls apply), lowered.
+
+    One rule on both sides: a name accepted here is never refused by the
+    client half-way through an attach.
+    """
+    try:
+        return xvalidate.pool_name(value, field)
+    except xexc.XCATInvalidArgument:
+        raise InvalidInput(field, value, 'a pool name: [A-Za-z0-9] then '
+                           '[A-Za-z0-9_-], at most 64 characters') from None
+
+
+def volume_id(value, field='volume_id'):
+    """A cinder volume id: a UUID (8-4-4-4-12 hex digits), lowered."""
+    try:
+        return xvalidate.uuid(value, field)
+    except xexc.XCATInvalidArgument:
+        raise InvalidInput(field, value, 'a UUID') from None
 
 
 def lun_size(value, field='zvm_lun_size'):

@@ -18,8 +18,16 @@ GET    /_sim/guest_root?node=N             sysfs/dev tree root of a guest
 =========================================  ====================================
 
 When the server has an admin token, requests need ``X-Sim-Token: <token>``.
+
+For tests and demos only: this API rewrites pools, guests and faults of
+the simulated z/VM and reads LUN data paths. It shares the port of
+/xcatws, so a server listening beyond the loopback interface must have an
+admin token (:func:`check_exposure`); tokens are compared in constant
+time.
 """
 
+import hmac
+import ipaddress
 import json
 from urllib.parse import parse_qs
 
@@ -34,8 +42,34 @@ def _err(status, text):
     return webapi.Response(status, json.dumps({'error': text}))
 
 
+def is_loopback(host):
+    """True for ``localhost`` and loopback addresses (127.0.0.0/8, ::1)."""
+    if host == 'localhost':
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:       # a host name, or '' (every interface)
+        return False
+
+
+def check_exposure(host, admin_token):
+    """Refuse to serve /_sim beyond the loopback interface without a token."""
+    if not admin_token and not is_loopback(host):
+        raise ValueError(
+            'refusing to listen on %r without an admin token: /_sim (test '
+            'controls that rewrite the simulated z/VM) shares the port of '
+            '/xcatws; pass --admin-token, or listen on 127.0.0.1' % (host,))
+
+
+def _token_ok(headers, admin_token):
+    given = headers.get('X-Sim-Token') or ''
+    # Constant time: how much of a guess matched must not show in timing.
+    return hmac.compare_digest(given.encode('utf-8', 'surrogatepass'),
+                               admin_token.encode('utf-8', 'surrogatepass'))
+
+
 def handle(app, method, url, body, headers):
-    if app.admin_token and headers.get('X-Sim-Token') != app.admin_token:
+    if app.admin_token and not _token_ok(headers, app.admin_token):
         return _err(401, 'admin token required')
     q = {k: v[0] for k, v in parse_qs(url.query).items()}
     try:

@@ -1,5 +1,9 @@
 """zvm-sim: serve the simulated xCAT v1 API (and /_sim controls) over HTTP(S).
 
+For tests and demos only: the /_sim test controls on the same port can
+rewrite everything the simulator holds. Listening beyond the loopback
+interface needs --admin-token.
+
 Prints one JSON line ``{"url": ..., "ca_file": ...}`` once it listens, then
 serves until interrupted.  State persists in --state-dir across restarts.
 """
@@ -9,22 +13,29 @@ import json
 import signal
 import sys
 
+from zvm_sim import admin
 from zvm_sim.core import model as core
 from zvm_sim import server
 from zvm_sim import tls
 
 
 def build_parser():
-    p = argparse.ArgumentParser(prog='zvm-sim', description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog='zvm-sim', description=__doc__.splitlines()[0] + ' Test and demo '
+        'only: never point a production cloud at it.')
     p.add_argument('--state-dir', required=True, help='directory holding the state')
     p.add_argument('--topology', help='YAML/JSON topology (default: the built-in one)')
-    p.add_argument('--host', default='127.0.0.1')
+    p.add_argument('--host', default='127.0.0.1',
+                   help='address to listen on; anything but a loopback '
+                        'address needs --admin-token')
     p.add_argument('--port', type=int, default=0, help='0 picks a free port')
     p.add_argument('--tls', action='store_true', help='serve HTTPS')
     p.add_argument('--cert', help='server certificate (PEM); generated when omitted')
     p.add_argument('--key', help='server private key (PEM)')
     p.add_argument('--ca-file', help='CA file to report when --cert is given')
-    p.add_argument('--admin-token', help='require X-Sim-Token on /_sim')
+    p.add_argument('--admin-token',
+                   help='require X-Sim-Token: <token> on /_sim (test and '
+                        'demo only controls); required off loopback')
     p.add_argument('--reset', action='store_true', help='start from the topology')
     p.add_argument('--cloud-connector', metavar='HYPERVISOR',
                    help="also serve this z/VM system's Cloud Connector (sdkserver "
@@ -36,7 +47,12 @@ def build_parser():
 
 
 def main(argv=None):
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        admin.check_exposure(args.host, args.admin_token)
+    except ValueError as e:
+        parser.error(str(e))
     sim = core.Simulator(args.state_dir, args.topology)
     if args.reset:
         sim.reset()

@@ -9,10 +9,15 @@
 (sim.cloud_connector_url; ``cloud_connector_token`` turns its token auth on).
 ``subprocess=True`` runs the ``zvm-sim`` console script (python -m
 zvm_sim.cli) instead, for tests that need another process.
+
+``admin_token`` protects /_sim (sim.admin sends it); a host other than a
+loopback address gets a random one when none is given, since the server
+refuses to listen there without.
 """
 
 import json
 import os
+import secrets
 import subprocess
 import sys
 import tempfile
@@ -20,6 +25,7 @@ import tempfile
 import fixtures
 import yaml
 
+from zvm_sim import admin
 from zvm_sim import admin_client
 from zvm_sim.core import model as core
 from zvm_sim.core import topology as topo
@@ -29,7 +35,8 @@ from zvm_sim import tls as tlsgen
 
 class SimulatorFixture(fixtures.Fixture):
     def __init__(self, topology=None, tls=False, subprocess=False, state_dir=None,
-                 host='127.0.0.1', cloud_connector=None, cloud_connector_token=None):
+                 host='127.0.0.1', cloud_connector=None, cloud_connector_token=None,
+                 admin_token=None):
         super().__init__()
         self.cloud_connector = cloud_connector
         self.cloud_connector_token = cloud_connector_token
@@ -39,6 +46,9 @@ class SimulatorFixture(fixtures.Fixture):
         self.use_subprocess = subprocess
         self.host = host
         self._state_dir = state_dir
+        if admin_token is None and not admin.is_loopback(host):
+            admin_token = secrets.token_urlsafe(24)
+        self.admin_token = admin_token
 
     def _setUp(self):
         if self._state_dir:
@@ -52,7 +62,8 @@ class SimulatorFixture(fixtures.Fixture):
             self._start_process()
         else:
             self._start_thread()
-        self.admin = admin_client.AdminClient(self.url, ca_file=self.ca_file)
+        self.admin = admin_client.AdminClient(self.url, ca_file=self.ca_file,
+                                              token=self.admin_token)
         self.addCleanup(self.admin.close)
 
     def _start_thread(self):
@@ -62,7 +73,7 @@ class SimulatorFixture(fixtures.Fixture):
             paths = tlsgen.generate(self.state_dir, self.host)
             cert, key, self.ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
         self.server = server.SimulatorServer(
-            self.simulator, self.host, 0, cert, key,
+            self.simulator, self.host, 0, cert, key, admin_token=self.admin_token,
             cloud_connector=self.cloud_connector,
             cloud_connector_token=self.cloud_connector_token).start()
         self.addCleanup(self.server.stop)
@@ -85,6 +96,8 @@ class SimulatorFixture(fixtures.Fixture):
             cmd += ['--cloud-connector', self.cloud_connector]
         if self.cloud_connector_token:
             cmd += ['--cloud-connector-token', self.cloud_connector_token]
+        if self.admin_token:
+            cmd += ['--admin-token', self.admin_token]
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.addCleanup(self._stop_process)
         line = self.process.stdout.readline()

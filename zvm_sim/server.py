@@ -232,6 +232,7 @@ class SimulatorServer:
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
                  admin_token=None, cloud_connector=None, cloud_connector_port=0,
                  cloud_connector_token=None):
+        admin.check_exposure(host, admin_token)
         self.app = App(sim, admin_token)
         self.httpd = _Server((host, port), _Handler)
         self.httpd.app = self.app

@@ -48,8 +48,12 @@ urllib3's ``Retry`` does the retrying; there is no hand-written loop.
 
 Secrets: the password is in every URL. It is registered with
 :mod:`zvm_xcat.redact`, urllib3's loggers get a redacting filter, and
-requests/urllib3 exceptions are never re-raised: the client raises its own
-exceptions from redacted text with ``from None``.
+requests/urllib3 exceptions are never re-raised, nor kept as the context
+of the client's own exceptions, which are built from redacted text.
+
+Replies are read as a stream and refused beyond ``max_reply_bytes``
+(transport.MAX_REPLY_BYTES by default, far above the largest pool
+listing) so that a runaway reply cannot exhaust memory.
 """
 
 import http.client
@@ -70,6 +74,9 @@ from zvm_xcat import transport
 from zvm_xcat import validate
 
 LOG = logging.getLogger(__name__)
+
+# Below this length the password is worth a warning (see __init__).
+SHORT_PASSWORD = 8
 
 # lsvm through v1 GET only passes these (zvmxcatws.cgi vmsHandler):
 # CLI option -> (query parameter, takes a value)
@@ -93,7 +100,8 @@ class XCATClient(object):
     def __init__(self, server, username, password, ca_file=None,
                  connect_timeout=xconf.DEFAULT_CONNECT_TIMEOUT,
                  read_timeout=xconf.DEFAULT_READ_TIMEOUT,
-                 retries=xconf.DEFAULT_RETRIES, backoff_factor=1.0):
+                 retries=xconf.DEFAULT_RETRIES, backoff_factor=1.0,
+                 max_reply_bytes=transport.MAX_REPLY_BYTES):
         if password:
             redact.register_secret(password)
         redact.install_log_filter()
@@ -104,6 +112,21 @@ class XCATClient(object):
             raise exc.XCATConfigError('zvm_xcat_password', 'must be set')
         self._username = username
         self._password = redact.Secret(str(password))
+        if len(str(password)) < SHORT_PASSWORD:
+            # Logs and exception texts mask every occurrence of the
+            # password: a short one also masks unrelated text (a password
+            # "4001" hides every LUN starting 4001 in the logs).
+            LOG.warning('The xCAT password of %s is shorter than %d '
+                        'characters: it is easy to guess, and log and error '
+                        'texts will show "%s" wherever it occurs in other '
+                        'values (LUNs, owners). Use a longer one.',
+                        username, SHORT_PASSWORD, redact.MASK)
+        if (isinstance(max_reply_bytes, bool) or
+                not isinstance(max_reply_bytes, int) or max_reply_bytes < 1):
+            raise exc.XCATConfigError('max_reply_bytes', '%r is not a '
+                                      'positive byte count'
+                                      % (max_reply_bytes,))
+        self._max_reply_bytes = max_reply_bytes
         if ca_file:
             if not (os.path.isfile(ca_file) and os.access(ca_file, os.R_OK)):
                 raise exc.XCATConfigError(
@@ -201,41 +224,66 @@ class XCATClient(object):
         LOG.debug('xCAT request %s', what)
         started = time.monotonic()
         try:
-            try:
-                response = session.request(
-                    method, url, params=query, data=data, headers=headers,
-                    timeout=self._timeout, verify=self._verify,
-                    allow_redirects=False)
-            except requests.exceptions.RequestException as error:
-                raise self._connection_error(error, what) from None
-            except (ValueError, OSError, http.client.HTTPException) as error:
-                # Not wrapped by requests (e.g. urllib3 LocationParseError,
-                # http.client errors): their text may carry the URL, so
-                # they never propagate as they are either.
-                raise exc.XCATConnectionError(
-                    'xCAT request %s to %s failed: %s: %s'
-                    % (what, self.server_url, type(error).__name__,
-                       redact.truncate(redact.redact(error), 300)),
-                    may_have_reached=not idempotent) from None
-            try:
-                body_bytes = response.content
-            except requests.exceptions.RequestException as error:
-                raise self._connection_error(error, what) from None
-            finally:
-                response.close()
+            status, body_bytes = self._exchange(session, method, url, query,
+                                                data, headers, what,
+                                                idempotent)
         finally:
             if not idempotent:
                 session.close()
-        LOG.debug('xCAT %s answered %s in %.2fs', what, response.status_code,
+        LOG.debug('xCAT %s answered %s in %.2fs', what, status,
                   time.monotonic() - started)
         try:
-            result = transport.parse_answer(response.status_code, body_bytes,
-                                            what)
+            result = transport.parse_answer(status, body_bytes, what)
         except exc.XCATCommandError as error:
             self._log_warnings(error.result, what)
             raise
         self._log_warnings(result, what)
         return result
+
+    def _exchange(self, session, method, url, query, data, headers, what,
+                  idempotent):
+        """Send, read at most max_reply_bytes: ``(status, body bytes)``.
+
+        A requests/urllib3 error is turned into a zvm_xcat exception that
+        is raised after its ``except`` block has ended: raised inside it,
+        the original (whose text holds the URL, password included) would
+        stay reachable as ``__context__`` even with ``from None``.
+        """
+        error = None
+        response = None
+        try:
+            response = session.request(
+                method, url, params=query, data=data, headers=headers,
+                timeout=self._timeout, verify=self._verify,
+                allow_redirects=False, stream=True)
+        except requests.exceptions.RequestException as caught:
+            error = self._connection_error(caught, what)
+        except (ValueError, OSError, http.client.HTTPException) as caught:
+            # Not wrapped by requests (e.g. urllib3 LocationParseError,
+            # http.client errors): their text may carry the URL, so they
+            # never propagate as they are either.
+            error = exc.XCATConnectionError(
+                'xCAT request %s to %s failed: %s: %s'
+                % (what, self.server_url, type(caught).__name__,
+                   redact.truncate(redact.redact(caught), 300)),
+                may_have_reached=not idempotent)
+        if error is not None:
+            raise error
+        try:
+            body = transport.read_capped(response, self._max_reply_bytes,
+                                         what)
+        except requests.exceptions.RequestException as caught:
+            error = self._connection_error(caught, what)
+        except (OSError, http.client.HTTPException) as caught:
+            error = exc.XCATConnectionError(
+                'xCAT reply to %s from %s broke off: %s: %s'
+                % (what, self.server_url, type(caught).__name__,
+                   redact.truncate(redact.redact(caught), 300)))
+        finally:
+            response.close()
+        if error is not None:
+            raise error
+        return response.status_code, body
 
     @staticmethod
     def _log_warnings(result, what):

@@ -25,11 +25,23 @@ from zvm_xcat import redact
 
 
 class XCATError(Exception):
-    """Base class of every error raised by zvm_xcat."""
+    """Base class of every error raised by zvm_xcat.
+
+    ``summary`` is a short text for users (an API error, a volume's error
+    field): what kind of failure, without xCAT's raw output, which names
+    internal hosts and quotes ssh command lines. The whole ``message``
+    belongs in the service log.
+    """
+
+    summary_text = 'the xCAT request failed'
 
     def __init__(self, message=''):
         self.message = redact.redact(str(message))
         super().__init__(self.message)
+
+    @property
+    def summary(self):
+        return self.summary_text
 
     def __str__(self):
         return self.message
@@ -41,6 +53,8 @@ class XCATError(Exception):
 class XCATConfigError(XCATError):
     """An option has a value the client cannot use; names the option."""
 
+    summary_text = 'the xCAT client is misconfigured'
+
     def __init__(self, option, reason):
         self.option = option
         self.reason = redact.redact(str(reason))
@@ -49,6 +63,11 @@ class XCATConfigError(XCATError):
 
 class XCATInvalidArgument(XCATError, ValueError):
     """An argument was rejected before anything was sent to xCAT."""
+
+    @property
+    def summary(self):
+        # Our own text about the caller's value: nothing from xCAT in it.
+        return self.message
 
     def __init__(self, name, reason):
         self.name = name
@@ -65,6 +84,8 @@ class XCATConnectionError(XCATError):
     before doing it again.
     """
 
+    summary_text = 'xCAT could not be reached'
+
     def __init__(self, message, may_have_reached=True):
         self.may_have_reached = bool(may_have_reached)
         super().__init__(message)
@@ -73,6 +94,8 @@ class XCATConnectionError(XCATError):
 class XCATTimeout(XCATConnectionError):
     """The read timeout passed after the request was sent."""
 
+    summary_text = 'xCAT did not answer in time'
+
     def __init__(self, message, may_have_reached=True):
         super().__init__(message, may_have_reached=may_have_reached)
 
@@ -80,12 +103,16 @@ class XCATTimeout(XCATConnectionError):
 class XCATTLSError(XCATConnectionError):
     """The server certificate or its host name could not be verified."""
 
+    summary_text = 'the xCAT server certificate could not be verified'
+
     def __init__(self, message, may_have_reached=False):
         super().__init__(message, may_have_reached=may_have_reached)
 
 
 class XCATResponseError(XCATError):
     """The body of an HTTP answer is not JSON or not the v1 shape."""
+
+    summary_text = 'xCAT sent a reply that could not be read'
 
 
 class XCATHTTPError(XCATError):
@@ -105,6 +132,10 @@ class XCATHTTPError(XCATError):
         where = ' to %s' % request if request else ''
         super().__init__('xCAT returned HTTP %s%s: %s'
                          % (self.status, where, self.text))
+
+    @property
+    def summary(self):
+        return 'xCAT answered HTTP %s' % self.status
 
 
 class XCATBadRequest(XCATHTTPError):
@@ -165,6 +196,12 @@ class XCATCommandError(XCATError):
             prefix += ' [errorcode %s]' % errorcode
         super().__init__('%s: %s' % (prefix, redact.truncate(text)))
 
+    @property
+    def summary(self):
+        if self.errorcode is not None:
+            return 'the xCAT command failed (errorcode %s)' % self.errorcode
+        return 'the xCAT command failed'
+
 
 class XCATParseError(XCATError, ValueError):
     """xCAT output does not have the documented format.
@@ -173,6 +210,8 @@ class XCATParseError(XCATError, ValueError):
     A malformed row is never guessed at: a pool row that cannot be parsed
     is an error, never a free LUN.
     """
+
+    summary_text = 'xCAT output could not be read'
 
     def __init__(self, reason, row=None):
         self.reason = reason

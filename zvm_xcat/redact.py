@@ -19,18 +19,27 @@ urllib3 logs it (``urllib3.connectionpool`` at DEBUG: ``"GET
 
 Three layers stop it:
 
-1. every configured password is registered here (raw and URL-encoded
-   forms) and :func:`redact` replaces it, after
-   ``oslo_utils.strutils.mask_password`` has masked ``password=...``;
+1. every configured password is registered here (raw, URL-encoded with
+   either case of hex digits, and HTML-escaped forms) and :func:`redact`
+   replaces it, after ``oslo_utils.strutils.mask_password`` has masked
+   ``password=...``;
 2. :func:`install_log_filter` puts a :class:`RedactingFilter` on the
    urllib3 and requests loggers (logger filters do not apply to records of
    child loggers, so each logger gets its own);
 3. the client never re-raises a requests/urllib3 exception: it builds a
-   zvm_xcat exception from redacted text, ``from None``, so tracebacks do
-   not print the original either.
+   zvm_xcat exception from redacted text and raises it outside the
+   ``except`` block, so that neither ``__cause__`` nor ``__context__``
+   holds the original (``from None`` only hides ``__context__`` from the
+   traceback printer; the object, with the URL in its text, stays).
+
+Redaction is for text that leaves the client (log records, exception
+messages). Replies are parsed as xCAT sent them: masking a password like
+``4001`` inside a reply would rewrite LUNs and owners before they are read.
 """
 
+import html
 import logging
+import re
 import threading
 import urllib.parse
 
@@ -40,6 +49,8 @@ MASK = '***'
 
 _lock = threading.Lock()
 _secrets = ()  # longest first, replaced atomically under _lock
+_pattern = None  # one regex matching every form of every secret
+_PERCENT = re.compile(r'%[0-9A-Fa-f]{2}')
 
 # Loggers that may format a URL with the credentials in it.
 _LIBRARY_LOGGERS = (
@@ -62,6 +73,33 @@ _LIBRARY_LOGGERS = (
 )
 
 
+def _forms(secret):
+    """The ways ``secret`` can appear in a URL, a log or an HTML page."""
+    forms = {secret, html.escape(secret, quote=True),
+             html.escape(secret, quote=False)}
+    for encoded in (urllib.parse.quote_plus(secret),
+                    urllib.parse.quote(secret, safe='')):
+        forms.add(encoded)
+        # Servers and proxies echo percent escapes in lower case too.
+        forms.add(_PERCENT.sub(lambda m: m.group(0).lower(), encoded))
+    # html.escape writes ' as &#x27;; other encoders use &#39;.
+    forms.add(html.escape(secret, quote=True).replace('&#x27;', '&#39;'))
+    return forms
+
+
+def _form_regex(form):
+    """A regex for ``form`` whose percent escapes match either case."""
+    parts, last = [], 0
+    for m in _PERCENT.finditer(form):
+        parts.append(re.escape(form[last:m.start()]))
+        parts.append('%' + ''.join('[%s%s]' % (c.upper(), c.lower())
+                                   if c.isalpha() else c
+                                   for c in form[m.start() + 1:m.end()]))
+        last = m.end()
+    parts.append(re.escape(form[last:]))
+    return ''.join(parts)
+
+
 def register_secret(secret):
     """Remember ``secret`` so that :func:`redact` removes it everywhere."""
     if secret is None:
@@ -69,21 +107,19 @@ def register_secret(secret):
     secret = str(secret)
     if not secret:
         return
-    forms = {secret,
-             urllib.parse.quote_plus(secret),
-             urllib.parse.quote(secret, safe='')}
-    global _secrets
+    global _secrets, _pattern
     with _lock:
-        merged = set(_secrets) | forms
+        merged = set(_secrets) | _forms(secret)
         _secrets = tuple(sorted(merged, key=len, reverse=True))
+        _pattern = re.compile('|'.join(_form_regex(f) for f in _secrets))
 
 
 def remove_secrets(text):
     """Replace every registered password in ``text`` (nothing else)."""
-    for secret in _secrets:
-        if secret in text:
-            text = text.replace(secret, MASK)
-    return text
+    pattern = _pattern
+    if pattern is None:
+        return text
+    return pattern.sub(MASK, text)
 
 
 def redact(text):

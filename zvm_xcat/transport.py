@@ -34,6 +34,14 @@ from zvm_xcat import parsers
 from zvm_xcat import redact
 
 BACKOFF_MAX = 30.0
+# The largest reply read. The largest real one is a pool listing: a pool of
+# 100,000 LUNs lists in about 20 MiB (one JSON string per row of up to
+# ~200 bytes with its "<hv>: " prefix; tests/common/unit/test_reply_cap.py
+# measures it), so 64 MiB leaves room for three times that and bounds the
+# memory one runaway reply can take (body, text and parse: about 4 times
+# the body) to some 256 MiB.
+MAX_REPLY_BYTES = 64 * 1024 * 1024
+_CHUNK = 256 * 1024
 _HTTP_ERRORS = {
     400: exc.XCATBadRequest,
     401: exc.XCATAuthError,
@@ -180,6 +188,27 @@ def connection_error(error, server, what, read_timeout, ca_file_set):
         may_have_reached=True)
 
 
+def read_capped(response, limit, what):
+    """The body of a streamed ``response``, refused beyond ``limit`` bytes.
+
+    Stops reading as soon as the limit is passed (or at once when the
+    Content-Length announces more), so memory stays bounded.
+    """
+    announced = response.headers.get('Content-Length', '')
+    if announced.isdigit() and int(announced) > limit:
+        raise exc.XCATResponseError(
+            'xCAT reply to %s announces %s bytes, more than the %d bytes '
+            'this client reads; nothing was read' % (what, announced, limit))
+    body = bytearray()
+    for chunk in response.iter_content(_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            raise exc.XCATResponseError(
+                'xCAT reply to %s is larger than the %d bytes this client '
+                'reads; reading stopped there' % (what, limit))
+    return bytes(body)
+
+
 def parse_answer(status, body, what):
     """HTTP status and body -> XCATResult, or the typed exception.
 
@@ -189,27 +218,32 @@ def parse_answer(status, body, what):
     with error elements raises XCATCommandError unless every error is a
     benign one (see parsers), which end up in ``warnings``.
     """
-    # Should xCAT ever echo the password (an error quoting a command
-    # line), it must not reach results, exceptions or logs.
-    text = redact.remove_secrets(body.decode('utf-8', 'replace'))
+    # Parsed as xCAT sent it: the password is masked in what leaves this
+    # function as text (exception messages, the result of a failed
+    # command), never in the values callers read (a LUN, an owner).
+    text = body.decode('utf-8', 'replace')
     if status == 404 and text.lstrip().startswith('{'):
         # wrapData: a JSON reply whose first info is "Could not find an
         # object".
+        message = None
         try:
             result = parsers.parse_reply(text, redact.remove_secrets)
-            message = ' '.join(result.lines()) or text
+            message = ' '.join(result.lines()) or None
         except exc.XCATResponseError:
-            message = text
-        raise exc.XCATNotFound(redact.truncate(' '.join(message.split())),
-                               request=what)
+            pass
+        raise exc.XCATNotFound(redact.truncate(' '.join(
+            (message or redact.remove_secrets(text)).split())), request=what)
     if status not in (200, 201):
-        message = redact.truncate(_html_text(text)) or '(empty body)'
+        message = redact.truncate(_html_text(redact.remove_secrets(text))) \
+            or '(empty body)'
         cls = _HTTP_ERRORS.get(status, exc.XCATHTTPError)
         if status == 403 and 'Invalid nodes and/or groups' in message:
             cls = exc.XCATNodeNotFound
         raise cls(message, status=status, request=what)
-    result = parsers.parse_reply(text, redact.remove_secrets)
+    result = parsers.parse_reply(text)
     if result.errors:
+        # The failure's output goes into exception and log texts: masked.
+        result = parsers.parse_reply(text, redact.remove_secrets)
         codes = [c for c in result.errorcode if c and c != '0']
         raise exc.XCATCommandError(result.errors,
                                    errorcode=codes[0] if codes else None,

@@ -42,6 +42,15 @@ _NODE = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,127}')
 # Pool names become /var/opt/zhcp/zfcp/<pool>.conf in ssh commands on the
 # zHCP: keep them to file-name-safe characters.
 _POOL = re.compile(r'[A-Za-z0-9][A-Za-z0-9_-]{0,63}')
+# Pool entry owners: cinder's ``<kind>-<uuid>`` and guest node names.
+# zvmUtils.pm findAndUpdatezFcpPool pastes the owner into a back-quoted,
+# double-quoted ``ssh ... sed`` (and ``echo ... >> <pool>.conf``) command
+# line on the management node, inside a ``s#...#...#i`` expression, and the
+# pool file is CSV: no quote, ``$``, backtick, ``#``, ``,``, ``&``, ``\``
+# or blank may reach it. Letters, digits, '-', '_' and '.' only.
+_OWNER = re.compile(r'[A-Za-z0-9][A-Za-z0-9_.-]{0,127}')
+_UUID = re.compile(r'[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-'
+                   r'[0-9a-f]{12}', re.IGNORECASE)
 _RANGE = re.compile(r'[0-9a-f]{1,4}-[0-9a-f]{1,4}(?:;[0-9a-f]{1,4}-[0-9a-f]{1,4})*',
                     re.IGNORECASE)
 POOL_STATUSES = ('free', 'used', 'reserved')
@@ -97,6 +106,25 @@ def node_name(value, name='node'):
             name, '%r is not an xCAT node name (letters, digits, "-", "_", '
             '"." only; at most 128 characters)' % value)
     return value
+
+
+def owner(value, name='owner'):
+    """A pool entry owner, checked before it reaches xCAT's shell (_OWNER)."""
+    value = _text(value, name)
+    if not _OWNER.fullmatch(value):
+        raise XCATInvalidArgument(
+            name, '%r is not a pool entry owner (letters, digits, "-", "_", '
+            '"." only; at most 128 characters)' % value)
+    return value
+
+
+def uuid(value, name='id'):
+    """An OpenStack id: a UUID in its canonical 8-4-4-4-12 form, lowered."""
+    value = _text(value, name)
+    if not _UUID.fullmatch(value):
+        raise XCATInvalidArgument(
+            name, '%r is not a UUID (8-4-4-4-12 hex digits)' % value)
+    return value.lower()
 
 
 def pool_name(value, name='pool'):

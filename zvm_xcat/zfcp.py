@@ -107,7 +107,7 @@ def build_add_to_pool(pool, status, wwpns, lun, size, range_=None,
     if range_ is not None:
         args.append(validate.fcp_range(range_, 'range_'))
     if owner is not None:
-        args.append(validate.wire_arg(owner, 'owner'))
+        args.append(validate.owner(owner))
     return args
 
 
@@ -149,7 +149,7 @@ def build_reserve(pool, status, owner, device, size=None, wwpns=None,
     else:
         device = ';'.join(validate.fcp_devices(device, 'device'))
     args = ['--reservezfcp', validate.pool_name(pool), status,
-            validate.wire_arg(owner, 'owner'), device]
+            validate.owner(owner), device]
     if (wwpns is None) != (lun is None):
         raise XCATInvalidArgument('wwpns', 'wwpns and lun go together')
     if wwpns is None:

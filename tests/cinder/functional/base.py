@@ -30,12 +30,16 @@ class SimulatorTestCase(cinder_test.TestCase):
 
     MOCK_TOOZ = False       # real coordination locks (file backend)
     READ_TIMEOUT = 2.0
+    SIM_TOPOLOGY = None     # None: the simulator's default topology
 
     def setUp(self):
         super().setUp()
         self.ctxt = context.RequestContext(fake.USER_ID, fake.PROJECT_ID,
                                            is_admin=True)
-        self.sim = self.useFixture(SimulatorFixture(subprocess=True))
+        topology = ({'topology': self.SIM_TOPOLOGY}
+                    if self.SIM_TOPOLOGY is not None else {})
+        self.sim = self.useFixture(SimulatorFixture(subprocess=True,
+                                                    **topology))
         self.override_config('reinit_driver_count', 0)
         self.volume_type = test_utils.create_volume_type(
             self.ctxt, name='zvm-fcp')

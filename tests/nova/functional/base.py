@@ -33,6 +33,9 @@ TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
     os.path.abspath(__file__)))))
 HV = 'zvm1'
 POOL = 'gold'
+# Cinder volume ids are UUIDs, and nova_volumeops refuses anything else.
+V1, V2, V7 = ('0000000%d-0000-4000-8000-00000000000%d' % (n, n)
+              for n in (1, 2, 7))
 FCP_LIST = '1f00-1f03;2f00-2f03;3f00'
 SINGLE_WWPN = ('500507680b21bac6',)
 MULTI_WWPN = ('500507680b21bac6', '500507680b22bac6')

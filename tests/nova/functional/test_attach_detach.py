@@ -28,7 +28,7 @@ class TestRunningGuest(base.SimulatorTestCase):
     def test_attach_detach_every_distro(self, node):
         g = self.guest(node)
         before = self.config_files(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         fcps = ci['data']['zvm_fcp']
         self.assertEqual(2, len(fcps))
         self.assertEqual('attached', self.ops.attach(g, ci, '/dev/vdb'))
@@ -47,7 +47,7 @@ class TestRunningGuest(base.SimulatorTestCase):
         self.assertEqual(1, len(maps))
         name = next(iter(maps))
         self.assertEqual(name, self.map_link(node, '/dev/vdb'))
-        self.assertEqual({'v1': 'attached'}, self.ops.volume_states(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.volume_states(g))
 
         self.ops.detach(g, ci, '/dev/vdb')
         self.assert_clean(node, 0, before_files=before)
@@ -59,7 +59,7 @@ class TestRunningGuest(base.SimulatorTestCase):
     def test_single_path_when_one_chpid(self):
         ops = self.new_ops(paths=1)
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', 0, ops=ops)
+        ci = self.cinder_connection(g, base.V1, 0, ops=ops)
         self.assertEqual(1, len(ci['data']['zvm_fcp']))
         ops.attach(g, ci, '/dev/sdc')       # sdX is rewritten to vdX
         fcp = ci['data']['zvm_fcp'][0]
@@ -72,7 +72,7 @@ class TestRunningGuest(base.SimulatorTestCase):
 
     def test_multipath_target_ports(self):
         g = self.guest('vm2')
-        ci = self.cinder_connection(g, 'v7', 6)
+        ci = self.cinder_connection(g, base.V7, 6)
         self.ops.attach(g, ci, '/dev/vdd')
         fcps = ci['data']['zvm_fcp']
         self.assertEqual({(f, w, base.lun(6)) for f in fcps
@@ -85,9 +85,9 @@ class TestRunningGuest(base.SimulatorTestCase):
 
     def test_two_volumes_share_fcps_and_detach_one_keeps_other(self):
         g = self.guest('vm1')
-        ci1 = self.cinder_connection(g, 'v1', 0)
+        ci1 = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci1, '/dev/vdb')
-        ci2 = self.cinder_connection(g, 'v2', 1)
+        ci2 = self.cinder_connection(g, base.V2, 1)
         self.assertEqual(ci1['data']['zvm_fcp'], ci2['data']['zvm_fcp'])
         self.sim.admin.clear_calls()
         self.ops.attach(g, ci2, '/dev/vdc')
@@ -126,7 +126,7 @@ class TestRunningGuest(base.SimulatorTestCase):
 
     def test_detach_of_unknown_volume_succeeds(self):
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.detach(g, ci, '/dev/vdb')
         self.ops.attach(g, ci, '/dev/vdb')
         self.ops.detach(g, ci, '/dev/vdb')
@@ -135,7 +135,7 @@ class TestRunningGuest(base.SimulatorTestCase):
 
     def test_unsupported_distro_touches_nothing(self):
         g = dataclasses.replace(self.guest('vm1'), os_distro='centos')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.sim.admin.clear_calls()
         self.assertRaises(scripts.UnsupportedDistro, self.ops.attach, g, ci,
                           '/dev/vdb')
@@ -143,7 +143,7 @@ class TestRunningGuest(base.SimulatorTestCase):
 
     def test_injection_in_mountpoint_touches_nothing(self):
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.sim.admin.clear_calls()
         for bad in ('/dev/vdb; reboot', '/dev/$(reboot)', '/dev/vdb\nreboot'):
             self.assertRaises(ValueError, self.ops.attach, g, ci, bad)
@@ -179,19 +179,19 @@ class TestStoppedGuest(base.SimulatorTestCase):
     def test_attach_pending_then_boot_then_verify_then_detach(self):
         node = 'vm9'                     # SLES 15, logged off
         g = self.guest(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         fcps = ci['data']['zvm_fcp']
         self.assertEqual('pending-boot', self.ops.attach(g, ci, '/dev/vdb'))
         self.assertEqual(set(fcps), self.directory(node))
         self.assertEqual(set(), self.active(node))
         self.assertEqual('used', self.pool_entry(0)['status'])
         self.assertEqual(2, len(self.sim.admin.guest(node)['reader']))
-        self.assertEqual({'v1': 'pending-boot'}, self.ops.volume_states(g))
+        self.assertEqual({base.V1: 'pending-boot'}, self.ops.volume_states(g))
 
         self.client.power(node, 'on')
         self.assertEqual({(f, base.SINGLE_WWPN[0], base.lun(0)) for f in fcps},
                          self.units(node))
-        self.assertEqual({'v1': 'attached'}, self.ops.verify(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.verify(g))
         maps = self.linux(node)['multipath']['maps']
         # setupDisk linked one path; verify pointed it at the map.
         self.assertEqual(next(iter(maps)), self.map_link(node, '/dev/vdb'))
@@ -205,10 +205,10 @@ class TestStoppedGuest(base.SimulatorTestCase):
     def test_detach_while_stopped_then_boot_is_clean(self):
         node = 'vm4'                     # RHEL 8, logged off
         g = self.guest(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         self.client.power(node, 'on')
-        self.assertEqual({'v1': 'attached'}, self.ops.verify(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.verify(g))
         self.client.power(node, 'off')
         self.ops.detach(g, ci, '/dev/vdb')
         self.assertEqual(set(), self.directory(node))
@@ -219,7 +219,7 @@ class TestStoppedGuest(base.SimulatorTestCase):
         node = 'vm8'                     # RHEL 8, running
         g = self.guest(node)
         before = self.config_files(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         self.client.power(node, 'off')
         self.ops.detach(g, ci, '/dev/vdb')
@@ -230,13 +230,13 @@ class TestStoppedGuest(base.SimulatorTestCase):
     def test_boot_without_one_path_is_reported(self):
         node = 'vm3'                     # Ubuntu 22.04, logged off
         g = self.guest(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         # Someone takes one FCP away before the guest boots.
         self.client.chvm(node, '--undedicatedevice', ci['data']['zvm_fcp'][1])
         self.client.power(node, 'on')
-        self.assertEqual({'v1': 'boot-failed'}, self.ops.verify(g))
-        vol = self.ops.store.read()['instances'][g.uuid]['volumes']['v1']
+        self.assertEqual({base.V1: 'boot-failed'}, self.ops.verify(g))
+        vol = self.ops.store.read()['instances'][g.uuid]['volumes'][base.V1]
         self.assertIn(ci['data']['zvm_fcp'][1], vol['error'])
         # Detach still cleans up what is there.
         self.ops.detach(g, ci, '/dev/vdb')
@@ -245,11 +245,11 @@ class TestStoppedGuest(base.SimulatorTestCase):
     def test_unreachable_after_boot_stays_pending(self):
         node = 'vm3'                     # Ubuntu 22.04, logged off
         g = self.guest(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         self.sim.admin.set_reachable(node, False)
         self.client.power(node, 'on')
         self.assertRaises(steps.GuestScriptError, self.ops.verify, g)
-        self.assertEqual({'v1': 'pending-boot'}, self.ops.volume_states(g))
+        self.assertEqual({base.V1: 'pending-boot'}, self.ops.volume_states(g))
         self.sim.admin.set_reachable(node, True)
-        self.assertEqual({'v1': 'attached'}, self.ops.verify(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.verify(g))

@@ -37,8 +37,8 @@ class TestConcurrency(base.SimulatorTestCase):
 
     def test_two_attaches_to_one_instance(self):
         g = self.guest('vm1')
-        ci1 = self.cinder_connection(g, 'v1', 0)
-        ci2 = self.cinder_connection(g, 'v2', 1)
+        ci1 = self.cinder_connection(g, base.V1, 0)
+        ci2 = self.cinder_connection(g, base.V2, 1)
         self.sim.admin.set_latency('dsh', 0.2)   # let the flows overlap
         self.sim.admin.clear_calls()
         errors = run_threads((self.ops.attach, (g, ci1, '/dev/vdb')),
@@ -46,7 +46,7 @@ class TestConcurrency(base.SimulatorTestCase):
         self.assertEqual([], errors)
         kinds = collections.Counter(c['option'] for c in self.sim.admin.calls())
         self.assertEqual(2, kinds['--dedicatedevice'])     # once per FCP
-        self.assertEqual({'v1': 'attached', 'v2': 'attached'},
+        self.assertEqual({base.V1: 'attached', base.V2: 'attached'},
                          self.ops.volume_states(g))
         self.assertEqual(2, len(self.linux('vm1')['multipath']['maps']))
 

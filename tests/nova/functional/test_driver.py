@@ -50,7 +50,7 @@ class TestDriverAgainstSimulator(base.SimulatorTestCase):
 
     def test_attach_detach_running(self):
         inst = self.instance(2)
-        ci = self._connection(inst, 'v1', 0)
+        ci = self._connection(inst, base.V1, 0)
         self.drv.attach_volume(None, ci, inst, '/dev/vdb')
         self.assertEqual('used', self.pool_entry(0)['status'])
         self.assertIsNotNone(self.link('vm2', '/dev/vdb'))
@@ -59,18 +59,18 @@ class TestDriverAgainstSimulator(base.SimulatorTestCase):
 
     def test_stopped_guest_confirmed_by_power_on(self):
         inst = self.instance(4)
-        ci = self._connection(inst, 'v1', 0)
+        ci = self._connection(inst, base.V1, 0)
         self.drv.attach_volume(None, ci, inst, '/dev/vdb')
         ops = self.drv.volumeops
-        self.assertEqual({'v1': 'pending-boot'},
+        self.assertEqual({base.V1: 'pending-boot'},
                          ops.volume_states(driver.guest_of(inst)))
         self.drv.power_on(None, inst, None)
-        self.assertEqual({'v1': 'attached'},
+        self.assertEqual({base.V1: 'attached'},
                          ops.volume_states(driver.guest_of(inst)))
 
     def test_unsupported_distro_is_a_nova_error(self):
         inst = unit.make_instance('centos', '9', id_=1)
-        ci = self._connection(inst, 'v1', 0)
+        ci = self._connection(inst, base.V1, 0)
         self.sim.admin.clear_calls()
         self.assertRaises(exception.VolumeAttachFailed, self.drv.attach_volume,
                           None, ci, inst, '/dev/vdb')
@@ -78,7 +78,7 @@ class TestDriverAgainstSimulator(base.SimulatorTestCase):
 
     def test_extend_running(self):
         inst = self.instance(1)
-        ci = self._connection(inst, 'v1', 0)
+        ci = self._connection(inst, base.V1, 0)
         self.drv.attach_volume(None, ci, inst, '/dev/vdb')
         self.assertEqual(4 << 30, self.drv.extend_volume(None, ci, inst,
                                                          4 << 30))

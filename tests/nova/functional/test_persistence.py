@@ -43,8 +43,8 @@ class TestDeferredSteps(base.SimulatorTestCase):
     @ddt.data(*RUNNING)
     def test_attach_running_logoff_detach_boot(self, node):
         g = self.guest(node)
-        ci1 = self.cinder_connection(g, 'v1', 0)
-        ci2 = self.cinder_connection(g, 'v2', 1)
+        ci1 = self.cinder_connection(g, base.V1, 0)
+        ci2 = self.cinder_connection(g, base.V2, 1)
         self.assertEqual('attached', self.ops.attach(g, ci1, '/dev/vdb'))
         self.assertEqual('attached', self.ops.attach(g, ci2, '/dev/vdc'))
         self.client.power(node, 'off')
@@ -55,21 +55,21 @@ class TestDeferredSteps(base.SimulatorTestCase):
         # A boot later: nothing of v1 comes back.
         self.reboot(node)
         self.assertEqual({base.lun(1)}, self.luns(node))
-        self.assertEqual({'v2': 'attached'}, self.ops.verify(g))
+        self.assertEqual({base.V2: 'attached'}, self.ops.verify(g))
 
     def test_lun_attached_again_before_the_boot_is_kept(self):
         """The note of a logged-off detach never removes a LUN in use."""
         g = self.guest('vm2')                        # SLES 15: chzdev
-        ci1 = self.cinder_connection(g, 'v1', 0)
-        ci2 = self.cinder_connection(g, 'v2', 1)
+        ci1 = self.cinder_connection(g, base.V1, 0)
+        ci2 = self.cinder_connection(g, base.V2, 1)
         self.ops.attach(g, ci1, '/dev/vdb')
         self.ops.attach(g, ci2, '/dev/vdc')
         self.client.power('vm2', 'off')
         self.ops.detach(g, ci1, '/dev/vdb')
-        ci1 = self.cinder_connection(g, 'v1', 0)
+        ci1 = self.cinder_connection(g, base.V1, 0)
         self.assertEqual('pending-boot', self.ops.attach(g, ci1, '/dev/vdb'))
         self.client.power('vm2', 'on')
-        self.assertEqual({'v1': 'attached', 'v2': 'attached'},
+        self.assertEqual({base.V1: 'attached', base.V2: 'attached'},
                          self.ops.verify(g))
         self.reboot('vm2')
         self.assertEqual({base.lun(0), base.lun(1)}, self.luns('vm2'))
@@ -80,12 +80,12 @@ class TestDeferredSteps(base.SimulatorTestCase):
     def test_attach_logged_off_detach_running(self, node):
         g = self.guest(node)
         self.client.power(node, 'off')
-        ci1 = self.cinder_connection(g, 'v1', 0)
-        ci2 = self.cinder_connection(g, 'v2', 1)
+        ci1 = self.cinder_connection(g, base.V1, 0)
+        ci2 = self.cinder_connection(g, base.V2, 1)
         self.assertEqual('pending-boot', self.ops.attach(g, ci1, '/dev/vdb'))
         self.assertEqual('pending-boot', self.ops.attach(g, ci2, '/dev/vdc'))
         self.client.power(node, 'on')
-        self.assertEqual({'v1': 'attached', 'v2': 'attached'},
+        self.assertEqual({base.V1: 'attached', base.V2: 'attached'},
                          self.ops.verify(g))
         self.assertEqual({base.lun(0), base.lun(1)}, self.luns(node))
         self.ops.detach(g, ci1, '/dev/vdb')

@@ -63,7 +63,7 @@ class TestRollback(base.SimulatorTestCase):
     def _attach_fails(self, node, fault):
         g = self.guest(node)
         before = self.config_files(node)
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.sim.admin.add_fault(**fault)
         self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
                           '/dev/vdb')
@@ -82,7 +82,7 @@ class TestRollback(base.SimulatorTestCase):
         self.assert_clean('vm1', 0, before_files=before)
         if name == 'reservezfcp':
             # Refused by xCAT: nothing to undo, cinder's stamp is kept.
-            self.assertEqual(('reserved', 'volume-v1'),
+            self.assertEqual(('reserved', 'volume-' + base.V1),
                              (self.pool_entry(0)['status'],
                               self.pool_entry(0)['owner']))
         # And a retry succeeds.
@@ -101,7 +101,7 @@ class TestRollback(base.SimulatorTestCase):
 
     def test_undo_runs_in_reverse_order(self):
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         f1, f2 = ci['data']['zvm_fcp']
         self.sim.admin.add_fault(**_fault('dsh', execute=True))
         self.sim.admin.clear_calls()
@@ -124,12 +124,12 @@ class TestRollback(base.SimulatorTestCase):
 
     def test_detach_failure_keeps_volume_and_retry_finishes(self):
         g = self.guest('vm2')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         self.sim.admin.add_fault(option='--undedicatedevice')
         self.assertRaises(volumeops.VolumeOpsError, self.ops.detach, g, ci,
                           '/dev/vdb')
-        self.assertEqual({'v1': 'attached'}, self.ops.volume_states(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.volume_states(g))
         self.ops.detach(g, ci, '/dev/vdb')
         self.assert_clean('vm2', 0)
 
@@ -139,7 +139,7 @@ class TestRestart(base.SimulatorTestCase):
 
     def test_state_survives_restart(self):
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         conn = self.ops.get_connector(g)
         # A new nova-compute process: new store object, same file.
@@ -158,7 +158,7 @@ class TestRestart(base.SimulatorTestCase):
         """The process dies inside step N; the next start undoes it all."""
         g = self.guest('vm1')
         before = self.config_files('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         real_do = steps.StepRunner.do
         calls = []
 
@@ -172,10 +172,10 @@ class TestRestart(base.SimulatorTestCase):
             self.assertRaises(Crash, self.ops.attach, g, ci, '/dev/vdb')
         self.assertTrue(self.directory('vm1'))         # something was done
         journal = self.new_ops().store.read()['instances'][g.uuid]['ops']
-        self.assertEqual(['v1'], list(journal))
+        self.assertEqual([base.V1], list(journal))
 
         report = self.new_ops().reconcile()
-        self.assertEqual(['v1'], report['rolled_back'])
+        self.assertEqual([base.V1], report['rolled_back'])
         self.assert_clean('vm1', 0, before_files=before)
         inst = self.new_ops().store.read()['instances'].get(g.uuid, {})
         self.assertEqual({}, inst.get('ops', {}))
@@ -183,7 +183,7 @@ class TestRestart(base.SimulatorTestCase):
     def test_crash_after_guest_script_then_guest_stops_then_reconcile(self):
         g = self.guest('vm8')                         # RHEL 8: zfcp.conf
         before = self.config_files('vm8')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         real_do = steps.StepRunner.do
 
         def dying_do(runner, op, step):
@@ -196,14 +196,14 @@ class TestRestart(base.SimulatorTestCase):
         self.assertIn(base.lun(0), self.config_files('vm8')['/etc/zfcp.conf'])
         self.client.power('vm8', 'off')
         report = self.new_ops().reconcile()
-        self.assertEqual(['v1'], report['rolled_back'])
+        self.assertEqual([base.V1], report['rolled_back'])
         # The persistent config is removed at the next boot (setupDisk).
         self.client.power('vm8', 'on')
         self.assert_clean('vm8', 0, before_files=before)
 
     def test_crash_during_detach_then_reconcile_finishes_it(self):
         g = self.guest('vm2')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         real_do = steps.StepRunner.do
 
@@ -215,13 +215,13 @@ class TestRestart(base.SimulatorTestCase):
             self.assertRaises(Crash, self.ops.detach, g, ci, '/dev/vdb')
         self.assertTrue(self.directory('vm2'))          # not undedicated yet
         report = self.new_ops().reconcile()
-        self.assertEqual(['v1'], report['completed'])
+        self.assertEqual([base.V1], report['completed'])
         self.assert_clean('vm2', 0)
         self.assertEqual({}, self.new_ops().store.read()['instances'])
 
     def test_reconcile_forgets_deleted_guest_and_fixes_dedications(self):
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.ops.attach(g, ci, '/dev/vdb')
         fcp = ci['data']['zvm_fcp'][1]
         # An operator undedicates one FCP behind our back.
@@ -244,7 +244,7 @@ class TestKilledProcess(base.SimulatorTestCase):
     def test_kill_during_guest_script_then_reconcile(self):
         g = self.guest('vm1')
         before = self.config_files('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.sim.admin.set_latency('dsh', 2.0)
         req = {'url': self.sim.url, 'username': self.sim.username,
                'password': self.sim.password, 'state_file': self.state_file,
@@ -260,7 +260,7 @@ class TestKilledProcess(base.SimulatorTestCase):
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             ops = self.new_ops().store.read()['instances'].get(g.uuid, {})
-            steps_ = ops.get('ops', {}).get('v1', {}).get('steps', [])
+            steps_ = ops.get('ops', {}).get(base.V1, {}).get('steps', [])
             if any(s['name'] == 'guest' and s.get('started') for s in steps_):
                 break
             time.sleep(0.05)
@@ -280,5 +280,5 @@ class TestKilledProcess(base.SimulatorTestCase):
 
         self.sim.admin.set_latency('dsh', 0)
         report = self.new_ops().reconcile()
-        self.assertEqual(['v1'], report['rolled_back'])
+        self.assertEqual([base.V1], report['rolled_back'])
         self.assert_clean('vm1', 0, before_files=before)

@@ -36,7 +36,7 @@ class TestGuestScriptVerdict(base.SimulatorTestCase):
     def test_stderr_of_a_good_attach_and_detach_is_not_a_failure(self):
         g = self.guest('vm1')
         before = self.config_files('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         fcps = ci['data']['zvm_fcp']
         self.sim.admin.add_fault(option='dsh', action='stderr', text=WARNING)
         logs = self.useFixture(fixtures.FakeLogger(level=logging.INFO))
@@ -58,7 +58,7 @@ class TestGuestScriptVerdict(base.SimulatorTestCase):
         """multipathd is broken: the attach stops at the map, says so."""
         g = self.guest('vm1')
         before = self.config_files('vm1')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.sim.admin.add_fault(option='dsh', action='guest_fail',
                                  text='multipathd')
         e = self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
@@ -71,14 +71,14 @@ class TestGuestScriptVerdict(base.SimulatorTestCase):
 
     def test_detach_that_fails_keeps_the_volume_and_says_where(self):
         g = self.guest('vm2')
-        ci = self.cinder_connection(g, 'v1', 0)
+        ci = self.cinder_connection(g, base.V1, 0)
         self.assertEqual('attached', self.ops.attach(g, ci, '/dev/vdb'))
         self.sim.admin.add_fault(option='dsh', action='guest_fail',
                                  text='multipath')
         e = self.assertRaises(volumeops.VolumeOpsError, self.ops.detach, g,
                               ci, '/dev/vdb')
         self.assertIn('at step "flush the multipath map', str(e))
-        self.assertEqual({'v1': 'attached'}, self.ops.volume_states(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.volume_states(g))
         self.assertEqual('used', self.pool_entry(0)['status'])
         self.ops.detach(g, ci, '/dev/vdb')
         self.assert_clean('vm2', 0)

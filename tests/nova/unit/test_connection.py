@@ -21,13 +21,14 @@ from nova_volumeops import steps
 from nova_volumeops import validate
 
 GUEST = connection.Guest('u1', 'vm1', 'VM1', 'rhel', '9.2')
+VID = '0e1a5a6b-1c2d-4e3f-8a9b-0c1d2e3f4a5b'
 
 
 def info(**data):
     base = {'target_wwn': ['500507680B21BAC6', '500507680b22bac6'],
             'zvm_fcp_lun': '4001400500000000', 'zvm_pool': 'gold',
             'zvm_fcp': ['1f00', '2f00'], 'zvm_lun_size': '10G',
-            'volume_id': 'v1', 'target_lun': 1074085889}
+            'volume_id': VID, 'target_lun': 1074085889}
     base.update(data)
     return {'driver_volume_type': 'fibre_channel', 'data': base}
 
