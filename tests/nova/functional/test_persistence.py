@@ -117,7 +117,7 @@ class TestUbuntuSmallLun(base.SimulatorTestCase):
                 'data': {'target_discovered': False, 'target_wwn': [wwpn],
                          'zvm_fcp_lun': self.LUN, 'zvm_pool': base.POOL,
                          'zvm_hypervisor': base.HV, 'zvm_fcp': conn['zvm_fcp'],
-                         'zvm_lun_size': '1G', 'volume_id': 'vs'}}
+                         'zvm_lun_size': '1G', 'volume_id': base.V7}}
 
     def test_single_path_attached_logged_off_gets_its_link(self):
         ops = self.new_ops(paths=1)
@@ -128,7 +128,7 @@ class TestUbuntuSmallLun(base.SimulatorTestCase):
         self.client.power('vm3', 'on')
         self.assertEqual({(fcp, base.SINGLE_WWPN[0], self.LUN)},
                          self.units('vm3'))
-        self.assertEqual({'vs': 'attached'}, ops.verify(g))
+        self.assertEqual({base.V7: 'attached'}, ops.verify(g))
         disks = self.linux('vm3')['kernel']['disks']
         self.assertEqual(1, len(disks))
         sd = disks[0]['name']
