@@ -20,6 +20,7 @@ from cinder_zvm import common
 from cinder_zvm import datapath
 from cinder_zvm import migration
 from cinder_zvm import opts
+from cinder_zvm import quarantine
 
 LOG = logging.getLogger(__name__)
 
@@ -67,6 +68,11 @@ class ZVMFCPDriver(driver.VolumeDriver):
         self.backend.check_setup()
         if self.datapath is not None:
             self.datapath.check_setup()
+        # Said at every start: these settings hand data to the next tenant.
+        for warning in quarantine.clear_policy_warnings(self.configuration):
+            LOG.warning('Backend %(backend)s: %(warning)s',
+                        {'backend': self.configuration.config_group,
+                         'warning': warning})
 
     def _data_path(self, what):
         """The data path, or a clear error naming what needs it."""
