@@ -20,6 +20,7 @@ from cinder_zvm import common
 from cinder_zvm import datapath
 from cinder_zvm import migration
 from cinder_zvm import opts
+from cinder_zvm import pool_guard
 from cinder_zvm import quarantine
 
 LOG = logging.getLogger(__name__)
@@ -59,6 +60,9 @@ class ZVMFCPDriver(driver.VolumeDriver):
 
     def do_setup(self, context):
         self.backend.setup()
+        # every pool read takes back LUNs xCAT freed under a live volume
+        self.backend.live_objects = lambda: pool_guard.live_objects(
+            self.host, self.cluster_name)
         if self.configuration.safe_get('zvm_cinder_node'):
             self.datapath = datapath.ZVMDataPath(self.backend)
             # detach LUNs a crashed process left, start wipe retries

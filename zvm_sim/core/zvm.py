@@ -189,7 +189,11 @@ class System:
         self.pool_files = None      # storage.PoolFiles, set by the core
         self.guests = {}
         saved = {g['node']: g for g in (state or {}).get('guests', [])}
+        # guests deleted with rmvm stay deleted across restarts
+        self.removed_guests = list((state or {}).get('removed_guests', []))
         for g in spec['guests']:
+            if g['node'] in self.removed_guests:
+                continue
             st = saved.get(g['node'])
             guest = Guest(self, st or g, st and st.get('linux'))
             self.guests[guest.node] = guest
@@ -241,7 +245,14 @@ class System:
     def fcp_query(self):
         return [(d.upper(), self.fcp_status(d)) for d in sorted(self.fcp_devices)]
 
+    def remove_guest(self, node):
+        """Image_Delete_DM: the user and its directory entry are gone."""
+        self.guests.pop(node, None)
+        if node not in self.removed_guests:
+            self.removed_guests.append(node)
+
     def to_dict(self):
         return {'hypervisor': self.hypervisor, 'zhcp': self.zhcp,
                 'fcp_devices': self.fcp_devices,
-                'guests': [g.to_dict() for g in self.guests.values()]}
+                'guests': [g.to_dict() for g in self.guests.values()],
+                'removed_guests': self.removed_guests}
