@@ -98,6 +98,7 @@ class ZVMFCPBackend(object):
         # snapshots, set by the driver: every pool read looks for entries
         # freed under them (pool_guard). None: not checked (the CLI).
         self.live_objects = None
+        self.released = pool_guard.Released()   # what this process freed
         self._held = threading.local()      # .pools: locks this thread holds
 
     # -- setup ----------------------------------------------------------
@@ -343,6 +344,7 @@ class ZVMFCPBackend(object):
         return location.LunLocation(self.hypervisor, pool, keep.wwpns, keep.lun)
 
     def _release_entry(self, pool, entry):
+        self.released.note(entry.wwpns, entry.lun)
         zfcp.release(self.client, self.hypervisor, pool, entry.wwpns,
                      entry.lun)
 

@@ -26,10 +26,16 @@ still exists, so it is not wiped) under the pool lock, with an ERROR.
 The live objects are cinder's database rows of this backend (its host,
 or its cluster when active/active) that have a provider_location; those
 being deleted (status ``deleting``) are not live: their own delete may
-just have freed the entry after its wipe.
+just have freed the entry after its wipe. An entry this process released
+itself (after a wipe, or with volume_clear = none) is left alone for
+RELEASE_GRACE seconds: the object's row is destroyed only after the
+driver returns, and cinder's internal deletes (the backup snapshot of a
+revert) do not set ``deleting`` first.
 """
 
 import contextlib
+import threading
+import time
 
 from cinder import context
 from cinder import objects
@@ -43,6 +49,30 @@ from zvm_xcat import zfcp
 LOG = logging.getLogger(__name__)
 
 NOT_LIVE = ('deleting', 'deleted')
+RELEASE_GRACE = 600
+
+
+class Released(object):
+    """LUNs this process freed lately: (wwpn, lun) -> monotonic time."""
+
+    def __init__(self, grace=RELEASE_GRACE):
+        self.grace = grace
+        self._when = {}
+        self._lock = threading.Lock()
+
+    def note(self, wwpns, lun):
+        now = time.monotonic()
+        with self._lock:
+            self._when = {k: t for k, t in self._when.items()
+                          if now - t < self.grace}
+            for wwpn in wwpns:
+                self._when[(wwpn, lun)] = now
+
+    def recent(self, wwpns, lun):
+        now = time.monotonic()
+        with self._lock:
+            return any(now - self._when.get((w, lun), -self.grace - 1) <
+                       self.grace for w in wwpns)
 
 
 def freed_entries(entries, live, hypervisor, pool):
@@ -113,12 +143,16 @@ def take_back(backend, pool, entries, reserve):
         LOG.exception('Could not list cinder\'s volumes and snapshots to '
                       'check pool %s for LUNs freed outside cinder', pool)
         return entries
-    if not freed_entries(entries, live, hv, pool):
+
+    def freed(entries):
+        return [(e, o) for e, o in freed_entries(entries, live, hv, pool)
+                if not backend.released.recent(e.wwpns, e.lun)]
+    if not freed(entries):
         return entries
     held = pool in backend.held_pools()
     with contextlib.nullcontext() if held else backend.lock(pool):
         current = zfcp.list_pool(backend.client, hv, pool)
-        for entry, owner in freed_entries(current, live, hv, pool):
+        for entry, owner in freed(current):
             report(entry, owner, pool, hv)
             try:
                 reserve(location.LunLocation(hv, pool, entry.wwpns,

@@ -183,6 +183,7 @@ def wipe_and_release(backend, datapath, loc, size_bytes, object_id):
 
 
 def _release(backend, loc):
+    backend.released.note(loc.wwpns, loc.lun)
     try:
         zfcp.release(backend.client, backend.hypervisor, loc.pool,
                      loc.wwpns, loc.lun)
