@@ -79,8 +79,10 @@ class LoopDevices:
             self._devices.clear()
 
     def _attach(self, backing):
+        # direct I/O to the backing file: no second page cache, and the
+        # backing file that tests read stays coherent with the device
         try:
-            proc = subprocess.run(['losetup', '--find', '--show', backing],
+            proc = subprocess.run(['losetup', '--find', '--show', '--direct-io=on', backing],
                                   capture_output=True, text=True, check=True,
                                   timeout=LOSETUP_TIMEOUT)
         except (OSError, subprocess.SubprocessError) as exc:
