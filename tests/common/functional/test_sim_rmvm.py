@@ -13,6 +13,7 @@ import yaml
 
 from tests.common.functional import simbase
 from zvm_sim import admin_client
+from zvm_sim.core import model
 
 W = '500507680b21bac6'
 DEFAULT = os.path.join(os.path.dirname(__file__), '..', '..', '..', 'zvm_sim',
@@ -54,6 +55,10 @@ class TestRmvm(simbase.SimTestCase):
         # the node is gone from xCAT too
         resp = self.request('GET', 'vms/vm1')
         self.assertEqual(403, resp.status_code)
+        # and stays gone when the simulator reads its state again
+        reloaded = model.Simulator(self.sim.state_dir, topology=self.topology)
+        self.assertIsNone(reloaded.guest('vm1'))
+        self.assertIsNotNone(reloaded.guest('vm2'))
 
     def test_node_name_is_matched_against_the_whole_line(self):
         self.hv('--reservezfcp gold reserved volume-7 auto 2G')
