@@ -23,6 +23,7 @@ import threading
 
 LOG = logging.getLogger(__name__)
 LOSETUP_TIMEOUT = 30
+ATTACH_ATTEMPTS = 3
 
 
 class LoopDevices:
@@ -80,16 +81,22 @@ class LoopDevices:
 
     def _attach(self, backing):
         # direct I/O to the backing file: no second page cache, and the
-        # backing file that tests read stays coherent with the device
-        try:
-            proc = subprocess.run(['losetup', '--find', '--show', '--direct-io=on', backing],
-                                  capture_output=True, text=True, check=True,
-                                  timeout=LOSETUP_TIMEOUT)
-        except (OSError, subprocess.SubprocessError) as exc:
-            LOG.warning('losetup of %s failed (%s): dev/sdX is the regular backing file',
-                        backing, getattr(exc, 'stderr', None) or exc)
-            return None
-        return proc.stdout.strip()
+        # backing file that tests read stays coherent with the device.
+        # Other simulators may take the same free device at the same
+        # moment: try again a few times.
+        error = None
+        for _attempt in range(ATTACH_ATTEMPTS):
+            try:
+                proc = subprocess.run(
+                    ['losetup', '--find', '--show', '--direct-io=on', backing],
+                    capture_output=True, text=True, check=True,
+                    timeout=LOSETUP_TIMEOUT)
+                return proc.stdout.strip()
+            except (OSError, subprocess.SubprocessError) as exc:
+                error = getattr(exc, 'stderr', None) or exc
+        LOG.warning('losetup of %s failed (%s): dev/sdX is the regular backing file',
+                    backing, error)
+        return None
 
     @staticmethod
     def _detach(device):
