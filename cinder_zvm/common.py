@@ -27,6 +27,9 @@ dropped connection, 503, unreadable reply) the driver reads the pool once
 to learn what happened instead of guessing.
 """
 
+import contextlib
+import threading
+
 from cinder import exception
 from cinder.volume import volume_utils
 from oslo_log import log as logging
@@ -38,6 +41,7 @@ from cinder_zvm import location
 from cinder_zvm import locking
 from cinder_zvm import manage
 from cinder_zvm import ownership
+from cinder_zvm import pool_guard
 from cinder_zvm import stats
 from zvm_xcat import client as xcat_client
 from zvm_xcat import exception as xcat_exc
@@ -122,6 +126,12 @@ class ZVMFCPBackend(object):
         self.pools = []
         self.client = client
         self._pool_entries = {}     # pool -> entries of the last stats read
+        # () -> [(owner, LunLocation)] of cinder's live volumes and
+        # snapshots, set by the driver: every pool read looks for entries
+        # freed under them (pool_guard). None: not checked (the CLI).
+        self.live_objects = None
+        self.released = pool_guard.Released()   # what this process freed
+        self._held = threading.local()      # .pools: locks this thread holds
 
     # -- setup ----------------------------------------------------------
 
@@ -207,8 +217,21 @@ class ZVMFCPBackend(object):
 
     # -- helpers --------------------------------------------------------
 
+    @contextlib.contextmanager
     def lock(self, pool):
-        return locking.pool_lock(self.lock_scope, pool)
+        held = self.held_pools()
+        with locking.pool_lock(self.lock_scope, pool):
+            held.add(pool)
+            try:
+                yield
+            finally:
+                held.discard(pool)
+
+    def held_pools(self):
+        """The pools whose lock this thread holds (lock() is not re-entrant)."""
+        if not hasattr(self._held, 'pools'):
+            self._held.pools = set()
+        return self._held.pools
 
     def pool_of(self, volume):
         """The pool cinder's scheduler chose (host@backend#pool)."""
@@ -238,11 +261,16 @@ class ZVMFCPBackend(object):
 
     def list_pool(self, pool):
         try:
-            return zfcp.list_pool(self.client, self.hypervisor, pool)
+            return self._guarded(pool, zfcp.list_pool(
+                self.client, self.hypervisor, pool))
         except xcat_exc.XCATError as exc:
             raise _backend_error('cannot read xCAT pool %(pool)s of %(hv)s: '
                                  '%(exc)s', pool=pool, hv=self.hypervisor,
                                  exc=exc)
+
+    def _guarded(self, pool, entries):
+        """``entries`` after pool_guard took back what xCAT freed."""
+        return pool_guard.take_back(self, pool, entries, self._reserve)
 
     def entry_of(self, loc):
         entries = self.list_pool(loc.pool)
@@ -348,6 +376,7 @@ class ZVMFCPBackend(object):
         return location.LunLocation(self.hypervisor, pool, keep.wwpns, keep.lun)
 
     def _release_entry(self, pool, entry):
+        self.released.note(entry.wwpns, entry.lun)
         zfcp.release(self.client, self.hypervisor, pool, entry.wwpns,
                      entry.lun)
 
@@ -582,7 +611,8 @@ class ZVMFCPBackend(object):
         result = []
         for pool in self.pools:
             try:
-                entries = zfcp.list_pool(self.client, self.hypervisor, pool)
+                entries = self._guarded(pool, zfcp.list_pool(
+                    self.client, self.hypervisor, pool))
             except xcat_exc.XCATError as exc:
                 LOG.error('Cannot read xCAT pool %(pool)s of %(hv)s: %(exc)s',
                           {'pool': pool, 'hv': self.hypervisor, 'exc': exc})

@@ -283,10 +283,15 @@ class ZVMDataPath(object):
     def wipe(self, loc, size_bytes=None):
         """Overwrite a LUN as volume_clear/volume_clear_size say.
 
-        ``size_bytes`` is the LUN's size from its pool entry: the whole LUN
-        is cleared, not just the volume's size, because a guest sees (and
-        may have written) all of it. Without it the disk's size in sysfs is
-        used. Raises on any failure; the LUN is detached either way.
+        What is cleared is the device, at the size the Cinder node's kernel
+        gives it (sysfs ``size``, as ``blockdev --getsize64``), not the
+        size its pool entry claims: a guest sees, and may have written, all
+        of it. ``size_bytes`` is the pool entry's size (None if it has
+        none); when it differs from the device the entry is wrong, the
+        next best fit would be wrong too, and nothing is wiped: an ERROR
+        names both sizes and the LUN stays quarantined until an operator
+        corrects the entry. Raises on any failure; the LUN is detached
+        either way.
         """
         conf = self.configuration
         clear = (conf.safe_get('volume_clear') or 'zero').lower()
@@ -295,15 +300,25 @@ class ZVMDataPath(object):
             # because a wipe was wanted: volume_clear changed since.
             clear = 'zero'
         with self.attached(loc) as path:
-            if not size_bytes:
-                size_bytes = self._device_size(loc)
+            device_bytes = self._device_size(loc)
+            if size_bytes and size_bytes != device_bytes:
+                args = {'lun': loc.source_name, 'pool': loc.pool,
+                        'row': size_bytes, 'dev': device_bytes}
+                LOG.error('LUN %(lun)s: its entry in pool %(pool)s says '
+                          '%(row)d bytes but the device on the Cinder node '
+                          'has %(dev)d bytes. Not wiped and not freed: it '
+                          'stays QUARANTINED until the entry states the real '
+                          'size (see the admin guide, "Security")', args)
+                raise exception.VolumeDriverException(
+                    message='LUN %(lun)s: pool entry size %(row)d bytes, '
+                            'device %(dev)d bytes' % args)
             LOG.info('Wiping LUN %(lun)s (%(mib)d MiB, volume_clear=%(how)s,'
                      ' volume_clear_size=%(part)s MiB)',
-                     {'lun': loc.source_name, 'mib': _mib(size_bytes),
+                     {'lun': loc.source_name, 'mib': _mib(device_bytes),
                       'how': clear,
                       'part': conf.safe_get('volume_clear_size') or 'all'})
             volume_utils.clear_volume(
-                _mib(size_bytes), path, volume_clear=clear,
+                _mib(device_bytes), path, volume_clear=clear,
                 volume_clear_size=conf.safe_get('volume_clear_size') or 0,
                 volume_clear_ionice=conf.safe_get('volume_clear_ionice'))
 
@@ -313,8 +328,8 @@ class ZVMDataPath(object):
         if size:
             return size
         raise exception.VolumeDriverException(
-            message='size of LUN %s is unknown (no size in its pool entry '
-                    'and none in sysfs): not wiped' % loc.source_name)
+            message='size of LUN %s is unknown (none in sysfs on the Cinder '
+                    'node): not wiped' % loc.source_name)
 
     def copy(self, src_loc, dst_loc, size_bytes):
         """Copy the first ``size_bytes`` of one LUN onto another.

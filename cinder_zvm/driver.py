@@ -20,6 +20,8 @@ from cinder_zvm import common
 from cinder_zvm import datapath
 from cinder_zvm import migration
 from cinder_zvm import opts
+from cinder_zvm import pool_guard
+from cinder_zvm import quarantine
 
 LOG = logging.getLogger(__name__)
 
@@ -58,6 +60,9 @@ class ZVMFCPDriver(driver.VolumeDriver):
 
     def do_setup(self, context):
         self.backend.setup()
+        # every pool read takes back LUNs xCAT freed under a live volume
+        self.backend.live_objects = lambda: pool_guard.live_objects(
+            self.host, self.cluster_name)
         if self.configuration.safe_get('zvm_cinder_node'):
             self.datapath = datapath.ZVMDataPath(self.backend)
             # detach LUNs a crashed process left, start wipe retries
@@ -67,6 +72,11 @@ class ZVMFCPDriver(driver.VolumeDriver):
         self.backend.check_setup()
         if self.datapath is not None:
             self.datapath.check_setup()
+        # Said at every start: these settings hand data to the next tenant.
+        for warning in quarantine.clear_policy_warnings(self.configuration):
+            LOG.warning('Backend %(backend)s: %(warning)s',
+                        {'backend': self.configuration.config_group,
+                         'warning': warning})
 
     def _data_path(self, what):
         """The data path, or a clear error naming what needs it."""

@@ -60,6 +60,30 @@ def wipe_enabled(configuration):
     return clear != 'none'
 
 
+def clear_policy_warnings(configuration):
+    """Why deleted volumes' LUNs may reach the next owner with data (pure).
+
+    Returns one message per setting that lets a LUN go back to ``free``
+    with a former tenant's bytes on it; empty when every LUN is wiped in
+    full before it is freed.
+    """
+    found = []
+    if not wipe_enabled(configuration):
+        found.append(
+            'volume_clear = none: LUNs of deleted volumes and snapshots are '
+            'returned to the pool free WITH THEIR DATA; the next volume '
+            'that gets one (any project) can read it. Use volume_clear = '
+            'zero unless every user of this backend is one tenant.')
+    partial = configuration.safe_get('volume_clear_size') or 0
+    if wipe_enabled(configuration) and partial:
+        found.append(
+            'volume_clear_size = %d: only the first %d MiB of each LUN are '
+            'wiped; the rest of a deleted volume\'s LUN is returned to the '
+            'pool free WITH ITS DATA. Use volume_clear_size = 0 (the whole '
+            'LUN).' % (partial, partial))
+    return found
+
+
 def _object_id(owner):
     if owner and owner.startswith(ownership.WIPE_PREFIX):
         return owner[len(ownership.WIPE_PREFIX):] or None
@@ -159,6 +183,7 @@ def wipe_and_release(backend, datapath, loc, size_bytes, object_id):
 
 
 def _release(backend, loc):
+    backend.released.note(loc.wwpns, loc.lun)
     try:
         zfcp.release(backend.client, backend.hypervisor, loc.pool,
                      loc.wwpns, loc.lun)

@@ -20,9 +20,10 @@ TOP=$PWD
 VENV=$TEST_VENV
 ensure_test_venv || exit 2
 
-# Tools some tests need from Debian: qemu-img (qcow2 image round trips) and
-# shellcheck (the nova guest scripts). Without them those tests skip, so
-# install them when we can (root with apt-get); never fail for them.
+# Tools some tests need from Debian: qemu-img (qcow2 image round trips; the
+# data-path tests fail without it) and the shellcheck tool (the nova guest
+# scripts; those tests skip without it). Install them when we can (root
+# with apt-get); the install itself never fails the run.
 missing=()
 command -v qemu-img >/dev/null || missing+=(qemu-utils)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
@@ -30,6 +31,13 @@ if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/nu
     echo "installing ${missing[*]} (Debian packages) for the tests that use them"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
         >/dev/null 2>&1 || echo "could not install ${missing[*]}: those tests will skip"
+fi
+
+# The simulator's Cinder-node LUNs are loop devices (zvm_sim/core/blockdev.py),
+# so that they keep their size as real LUNs do; load the driver when it is
+# a module that is not loaded yet (root only; never fail for it).
+if [ ! -e /dev/loop-control ] && [ "$(id -u)" = 0 ]; then
+    modprobe loop >/dev/null 2>&1 || echo "no loop devices: the data-path size tests will fail"
 fi
 
 export PYTHONHASHSEED=0 OS_LOG_CAPTURE=1 OS_STDOUT_CAPTURE=1 OS_STDERR_CAPTURE=1

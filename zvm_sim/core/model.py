@@ -61,6 +61,7 @@ class Simulator:
         self.topology = topo.load(topology)
         self.lock = threading.RLock()
         self._reactors = None       # list while serving (start_reactors)
+        self.luns = None
         self.unlocked = False
         self.unlocked_delay = 0.2
         if os.path.exists(os.path.join(self.state_dir, STATE_FILE)):
@@ -105,6 +106,9 @@ class Simulator:
         reactors, self._reactors = self._reactors or [], None
         for reactor in reactors:
             reactor.stop()
+        if self.luns is not None:
+            # the Cinder nodes' block devices (loop devices) go with them
+            self.luns.block_devices.close()
 
     def _race_delay(self):
         return self.unlocked_delay if self.unlocked else 0.0

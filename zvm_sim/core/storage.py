@@ -11,6 +11,8 @@ import os
 import threading
 import time
 
+from zvm_sim.core import blockdev
+
 
 class PoolFiles:
     """The zfcp pool directory of one zHCP (the ``files`` of pools.py)."""
@@ -95,6 +97,7 @@ class LunStore:
         self._ports = set()     # every target WWPN
         self.version = 0        # bumped on every change (persistence writes only then)
         self._lock = threading.Lock()
+        self.block_devices = blockdev.LoopDevices()
 
     def add(self, wwpns, lun, size_bytes=None):
         wwpns = [w.lower() for w in wwpns]
@@ -145,6 +148,22 @@ class LunStore:
                 with open(path, 'wb') as f:
                     f.truncate(entry['size'])
         return path
+
+    def device_path(self, wwpn, lun, holder):
+        """What a Cinder node's /dev/sdX of the LUN is: a loop device over the backing file.
+
+        ``holder`` (the guest node) keeps it attached until it stops showing
+        the LUN (``keep_devices``); see blockdev.py.
+        """
+        backing = self.backing_path(wwpn, lun)
+        if backing is None:
+            return None
+        return self.block_devices.device(backing, holder)
+
+    def keep_devices(self, holder, wwpn_luns):
+        """``holder`` shows exactly these (wwpn, lun): detach the others' devices."""
+        self.block_devices.hold(holder, [p for p in (self.backing_path(w, lun)
+                                                     for w, lun in wwpn_luns) if p])
 
     def to_dict(self):
         with self._lock:

@@ -111,6 +111,13 @@ class Guest:
     def lun_backing_path(self, wwpn, lun):
         return self.system.luns.backing_path(wwpn, lun)
 
+    def lun_device_path(self, wwpn, lun):
+        """The block device a Cinder node's tree shows for the LUN (blockdev.py)."""
+        return self.system.luns.device_path(wwpn, lun, holder=self.node)
+
+    def keep_lun_devices(self, wwpn_luns):
+        self.system.luns.keep_devices(self.node, wwpn_luns)
+
     def guest_root(self):
         return self.system.guest_root(self.node)
 

@@ -35,6 +35,7 @@ from zvm_sim.core.model import TABLE_COLUMNS
 from zvm_sim.core import pools
 from zvm_sim.xcat import chvm
 from zvm_sim.xcat import reply
+from zvm_sim.xcat import rmvm
 
 GIT_COMMIT = '7733d16f8cf8da1b35e30c1cc1ba4c6bf2b64e3a'
 BUILT = 'Mon Oct 30 10:00:00 EDT 2017'
@@ -335,4 +336,6 @@ def dispatch(sim, command, noderange, args):
         return chvm.chvm(sim, noderange, args)
     if command == 'rpower':
         return rpower(sim, noderange, args)
+    if command == 'rmvm':
+        return rmvm.rmvm(sim, noderange, _pool_lock)
     return [reply.error('Error: command %s is not supported by the simulator' % command)]

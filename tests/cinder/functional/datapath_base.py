@@ -14,8 +14,8 @@
 The host attach runs for real: its sysfs/dev roots point at the
 simulator's mirrored tree of cinder1 (sim.admin.guest_root), whose
 reactor (run by the simulator process) applies the writes as the kernel
-would, and dev/sdX leads to the
-LUN's backing file (sim.admin.lun_path). The control path is the real
+would, and dev/sdX is a loop device over the LUN's backing file
+(sim.admin.lun_path), so a LUN keeps its size as a real one does. The control path is the real
 cinder_zvm.common.ZVMFCPBackend over HTTP.
 
 LUNs here are small (tens of MiB, below the volume size) so that whole-LUN
@@ -24,8 +24,10 @@ so nothing depends on a LUN being at least a GiB.
 """
 
 import copy
+import logging
 import os
 
+import fixtures
 import yaml
 
 from cinder.tests.unit import fake_volume
@@ -196,17 +198,26 @@ class DataPathTestCase(base.SimulatorTestCase):
                              if u.startswith('0x')]
                     self.assertEqual([], units, '%s/%s' % (dev, port))
 
-    def skip_if_truncated(self, obj, size):
-        """Skip when the simulator let a LUN shrink.
+    def start_driver(self, **overrides):
+        """ZVMFCPDriver as cinder's VolumeManager makes and sets it up.
 
-        The simulator's dev/sdX is a symlink to a regular backing file, and
-        dd (without conv=notrunc) or qemu-img convert truncate regular
-        files where a block device keeps its size and its other bytes.
+        Pool gold only, the Cinder node of this test case; what the
+        manager's init_host logged is in ``self.driver_log``.
         """
-        if os.path.getsize(self.lun_path(obj)) < size:
-            self.skipTest('simulator gap: LUN %s backing file was truncated '
-                          'by a short write (dev/sdX is a regular file, not '
-                          'a block device)' % self.loc(obj).lun)
+        self.driver_log = self.useFixture(fixtures.FakeLogger(
+            name='cinder_zvm', level=logging.WARNING))
+        values = {k: v for k, v in self.conf_values.items()
+                  if k.startswith('zvm_cinder_node')}
+        values['zvm_wipe_retry_interval'] = 0
+        values.update(overrides)
+        return self.start_backend('zvm1', zvm_scsi_pool=['gold'],
+                                  **values).driver
+
+    def assertLunSize(self, obj, size):
+        """The LUN kept its size, as a block device does (blockdev.py)."""
+        self.assertEqual(size, os.path.getsize(self.lun_path(obj)),
+                         'LUN %s changed size: is dev/sdX a regular file '
+                         '(no loop devices: not root?)' % self.loc(obj).lun)
 
     def assertZeros(self, obj):
         data = self.read_lun(obj)

@@ -11,6 +11,7 @@
 # under the License.
 """Host attach of pool LUNs to the simulated Cinder node, and rollback."""
 
+import errno
 import os
 
 from cinder_zvm.hostattach import connector as connector_mod
@@ -54,6 +55,25 @@ class HostAttachTest(dpb.DataPathTestCase):
         self.sim.admin.clear_calls()
         self.write_through_attach(vol, b'x')
         self.assertEqual([], self.sim.admin.calls())
+
+    def test_lun_keeps_its_size_as_a_block_device(self):
+        """A short O_TRUNC write keeps the rest; a write past the end fails.
+
+        What dd and qemu-img rely on with a real LUN (blockdev.py).
+        """
+        vol = self.volume(dpb.SMALL_LUNS[2])
+        self.write_through_attach(vol, b'tail', 32 * dpb.MiB - 4)
+        with self.data.attached(self.loc(vol)) as path:
+            with open(path, 'wb') as dev:       # O_TRUNC: ignored
+                dev.write(b'head')
+            with open(path, 'r+b', buffering=0) as dev:
+                dev.seek(32 * dpb.MiB)
+                err = self.assertRaises(OSError, dev.write, b'x' * 512)
+            self.assertEqual(errno.ENOSPC, err.errno)
+        data = self.read_lun(vol)
+        self.assertEqual((b'head', b'tail'), (data[:4], data[-4:]))
+        self.assertLunSize(vol, 32 * dpb.MiB)
+        self.assertNodeClean()
 
     def test_unit_add_uses_the_full_64_bit_lun(self):
         # Ubuntu names both disks ccw-...-fc-0x<wwpn>-lun-0x4001400500000000

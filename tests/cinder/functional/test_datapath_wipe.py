@@ -16,6 +16,7 @@ import subprocess
 import sys
 
 from tests.cinder.functional import datapath_base as dpb
+from zvm_xcat import zfcp
 
 PATTERN = b'tenant data ' * 1000
 
@@ -60,8 +61,56 @@ class WipeTest(dpb.DataPathTestCase):
         self.assertEqual('free', self.row(vol)['status'])
         data = self.read_lun(vol)
         self.assertEqual(b'', data[:dpb.MiB].strip(b'\0'))
-        self.skip_if_truncated(vol, 32 * dpb.MiB)
+        self.assertLunSize(vol, 32 * dpb.MiB)
         self.assertIn(PATTERN, data[dpb.MiB:])
+
+    def test_row_smaller_than_the_lun_keeps_it_quarantined(self):
+        """Issue 12 item 1: the wipe covers the device, not the pool entry.
+
+        The operator re-enters a 32 MiB LUN as ``8M`` (xCAT keeps no size
+        of its own). Before, the wipe cleared 8 MiB, freed the LUN and the
+        next owner read the other 24 MiB.
+        """
+        lun = dpb.SMALL_LUNS[0]
+        client = self.backend.client
+        zfcp.remove_from_pool(client, 'zvm1', 'gold', (dpb.W1,), [lun])
+        zfcp.add_to_pool(client, 'zvm1', 'gold', 'free', (dpb.W1,), lun,
+                         size='8M', range_='1f00-1f0f;2f00-2f0f')
+        driver = self.start_driver()
+        vol = self.dirty_volume(lun)
+        driver.delete_volume(vol)
+        row = self.row(vol)
+        self.assertEqual(('reserved', 'wipe-' + vol.id, '8M'),
+                         (row['status'], row['owner'], row['size']))
+        self.assertLunSize(vol, 32 * dpb.MiB)
+        self.assertIn(PATTERN, self.read_lun(vol)[8 * dpb.MiB:])
+        self.assertIn('8388608 bytes but the device on the Cinder node has '
+                      '33554432 bytes', self.driver_log.output)
+        self.assertNodeClean()
+        # The operator states the real size (the owner kept): clean frees.
+        zfcp.remove_from_pool(client, 'zvm1', 'gold', (dpb.W1,), [lun])
+        zfcp.add_to_pool(client, 'zvm1', 'gold', 'reserved', (dpb.W1,), lun,
+                         size='32M', range_='1f00-1f0f;2f00-2f0f',
+                         owner='wipe-' + vol.id)
+        self.assertEqual([True], [ok for _q, ok in
+                                  self.data.clean_quarantined([vol.id])])
+        self.assertEqual('free', self.row(vol)['status'])
+        self.assertZeros(vol)
+
+    def test_startup_warns_when_deleted_data_can_reach_the_next_owner(self):
+        """Issue 12 item 8: volume_clear=none / a partial volume_clear_size.
+
+        Both free LUNs with data; before, only an INFO line per delete.
+        """
+        self.start_driver()
+        self.assertNotIn('WITH', self.driver_log.output)
+        self.start_driver(volume_clear='none')
+        self.assertIn('volume_clear = none: LUNs of deleted volumes and '
+                      'snapshots are returned to the pool free WITH THEIR '
+                      'DATA', self.driver_log.output)
+        self.start_driver(volume_clear='zero', volume_clear_size=1)
+        self.assertIn('volume_clear_size = 1: only the first 1 MiB of each '
+                      'LUN are wiped', self.driver_log.output)
 
     def test_volume_clear_none_frees_without_attach(self):
         self.override_config('volume_clear', 'none', group='zvm1')

@@ -22,6 +22,7 @@ import contextlib
 
 from cinder_zvm import location
 from cinder_zvm import ownership
+from cinder_zvm import pool_guard
 from zvm_xcat import exception as xcat_exc
 from zvm_xcat import parsers
 from zvm_xcat import zfcp
@@ -39,6 +40,7 @@ class FakeBackend(object):
         self.client = object()
         self.lock_scope = 'zvm-fcp-test-zvm1'
         self.calls = []
+        self.released = pool_guard.Released()
 
     # -- the ZVMFCPBackend surface ---------------------------------------
 

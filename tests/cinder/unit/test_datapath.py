@@ -94,6 +94,16 @@ class DataPathTestCase(cinder_test.TestCase):
         self.data.wipe(self.loc)
         self.assertEqual(b'\0' * 4 * MiB, self.content(LUN))
 
+    def test_wipe_refuses_a_pool_size_that_is_not_the_device(self):
+        data = os.urandom(4 * MiB)
+        self.fill(LUN, data)
+        with mock.patch.object(datapath.LOG, 'error') as error:
+            self.assertRaises(exception.VolumeDriverException,
+                              self.data.wipe, self.loc, 2 * MiB)
+        self.assertIn('stays QUARANTINED', error.call_args[0][0])
+        self.assertEqual(data, self.content(LUN))
+        self.assertClean()
+
     def test_wipe_honours_volume_clear_size(self):
         self.override_config('volume_clear_size', 1, group=GROUP)
         with mock.patch.object(volume_utils, 'clear_volume') as clear:

@@ -43,6 +43,12 @@ class FakeHost:
         base = self.backing_dir or '/nonexistent'
         return os.path.join(base, '%s.img' % lun)
 
+    def lun_device_path(self, wwpn, lun):
+        return self.lun_backing_path(wwpn, lun)
+
+    def keep_lun_devices(self, wwpn_luns):
+        pass
+
 
 def attach_script(devno, wwpn, lun, zfcp_conf=False):
     """The RHEL-style in-guest attach as xCAT's --addzfcp runs it."""

@@ -15,7 +15,9 @@ root under the tree) a directory that looks like the kernel's:
   sys/class/fc_host/host<N>             -> .../0.0.<dev>/host<N>/fc_host/host<N>
   sys/block/sdX/{size,device/{delete,wwpn,fcp_lun,hba_id},holders/dm-N}
   sys/block/dm-N/{dm/name,dm/uuid,slaves/sdX,size}
-  dev/sdX, dev/dm-N              -> the LUN's backing file (host.lun_backing_path)
+  dev/sdX, dev/dm-N              -> a loop device over the LUN's backing file
+                                    (host.lun_device_path, blockdev.py): a
+                                    block device keeps its size
   dev/disk/by-path/..., dev/disk/by-id/..., dev/mapper/<map>, udev rule links
 
 so os-brick's way of finding the devno (the realpath element before
@@ -106,7 +108,7 @@ def _desired(guest):
         add_dir(block + '/holders')
         if disk.name in holders:
             add_dir('%s/holders/%s' % (block, holders[disk.name]))
-        add_link('dev/' + disk.name, backing)
+        add_link('dev/' + disk.name, guest.host.lun_device_path(disk.wwpn, disk.lun))
     for dm, (name, mp) in maps.items():
         block = 'sys/block/' + dm
         add_file(block + '/dm/name', name + '\n')
@@ -117,7 +119,7 @@ def _desired(guest):
         if first is not None:
             backing = guest.host.lun_backing_path(first.wwpn, first.lun)
             add_file(block + '/size', '%d\n' % (_size(backing) // 512))
-            add_link('dev/' + dm, backing)
+            add_link('dev/' + dm, guest.host.lun_device_path(first.wwpn, first.lun))
     for path, (kind, info) in guest.dev_table().items():
         if kind == 'link':
             add_link(path.lstrip('/'), info)
@@ -156,6 +158,12 @@ class TreeMirror:
         for rel in sorted(want, key=lambda r: (r.count('/'), r)):
             self._apply(rel, want[rel])
         self.entries = want
+        # the LUNs' block devices this tree no longer shows can go
+        if self.guest.powered:
+            shown = [(d.wwpn, d.lun) for d in self.guest.kernel.sorted_disks()]
+        else:
+            shown = []
+        self.guest.host.keep_lun_devices(shown)
 
     def _remove(self, rel):
         path = self._abs(rel)

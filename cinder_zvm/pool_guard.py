@@ -1,0 +1,177 @@
+# Licensed under the Apache License, Version 2.0 (the "License"); you may
+# not use this file except in compliance with the License. You may obtain
+# a copy of the License at
+#
+#      http://www.apache.org/licenses/LICENSE-2.0
+#
+# Unless required by applicable law or agreed to in writing, software
+# distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+# WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+# License for the specific language governing permissions and limitations
+# under the License.
+"""Pool entries freed behind cinder's back, noticed at every pool read.
+
+xCAT's ``rmvm`` (zvm.pm removeVM, xCAT-server/lib/xcat/plugins/zvm.pm:
+866-891) frees every line of every pool of the zHCP that ``egrep -i
+<node>`` matches: the LUNs attached to the deleted guest, and any line
+whose text merely contains the node name (a guest ``bac6`` matches every
+LUN of a target WWPN ending in bac6), with no wipe. A ``free`` entry that
+a live cinder volume or snapshot still names in its provider_location
+holds that object's data, and xCAT's best fit hands it to the next
+create. So every pool read of the backend (common.ZVMFCPBackend
+``list_pool`` and ``pool_stats``) looks for such entries; each is reserved
+again for its object (``volume-<id>`` / ``snapshot-<id>``: the object
+still exists, so it is not wiped) under the pool lock, with an ERROR.
+
+The live objects are cinder's database rows of this backend (its host,
+or its cluster when active/active) that have a provider_location; those
+being deleted (status ``deleting``) are not live: their own delete may
+just have freed the entry after its wipe. An entry this process released
+itself (after a wipe, or with volume_clear = none) is left alone for
+RELEASE_GRACE seconds: the object's row is destroyed only after the
+driver returns, and cinder's internal deletes (the backup snapshot of a
+revert) do not set ``deleting`` first.
+"""
+
+import contextlib
+import threading
+import time
+
+from cinder import context
+from cinder import objects
+from oslo_log import log as logging
+
+from cinder_zvm import location
+from cinder_zvm import ownership
+from zvm_xcat import exception as xcat_exc
+from zvm_xcat import zfcp
+
+LOG = logging.getLogger(__name__)
+
+NOT_LIVE = ('deleting', 'deleted')
+RELEASE_GRACE = 600
+
+
+class Released(object):
+    """LUNs this process freed lately: (wwpn, lun) -> monotonic time."""
+
+    def __init__(self, grace=RELEASE_GRACE):
+        self.grace = grace
+        self._when = {}
+        self._lock = threading.Lock()
+
+    def note(self, wwpns, lun):
+        now = time.monotonic()
+        with self._lock:
+            self._when = {k: t for k, t in self._when.items()
+                          if now - t < self.grace}
+            for wwpn in wwpns:
+                self._when[(wwpn, lun)] = now
+
+    def recent(self, wwpns, lun):
+        now = time.monotonic()
+        with self._lock:
+            return any(now - self._when.get((w, lun), -self.grace - 1) <
+                       self.grace for w in wwpns)
+
+
+def freed_entries(entries, live, hypervisor, pool):
+    """[(entry, owner)]: ``free`` entries a live object points at (pure).
+
+    ``live`` is [(owner, LunLocation)]; only those of ``hypervisor`` and
+    ``pool`` count. An entry matches when its LUN and any of its WWPNs are
+    the object's.
+    """
+    owners = {}
+    for owner, loc in live:
+        if loc.hypervisor == hypervisor and loc.pool == pool:
+            for wwpn in loc.wwpns:
+                owners[(wwpn, loc.lun)] = owner
+    found = []
+    for entry in entries:
+        if (entry.status or '').lower() != 'free':
+            continue
+        owner = next((owners[(w, entry.lun)] for w in entry.wwpns
+                      if (w, entry.lun) in owners), None)
+        if owner:
+            found.append((entry, owner))
+    return found
+
+
+def live_objects(host, cluster_name=None):
+    """[(owner, LunLocation)] of the backend's live volumes and snapshots."""
+    ctxt = context.get_admin_context()
+    filters = ({'cluster_name': cluster_name} if cluster_name else
+               {'host': host})
+    found = []
+    for kind, objs, owner_of in (
+            ('volume', objects.VolumeList.get_all(ctxt, filters=dict(filters)),
+             ownership.volume_owner),
+            ('snapshot', objects.SnapshotList.get_all(
+                ctxt, filters=dict(filters)), ownership.snapshot_owner)):
+        for obj in objs:
+            if obj.status in NOT_LIVE or not obj.provider_location:
+                continue
+            try:
+                loc = location.decode(obj.provider_location)
+            except location.InvalidLocation:
+                LOG.warning('%(kind)s %(id)s has a provider_location this '
+                            'driver cannot read; not checked against the '
+                            'pools', {'kind': kind, 'id': obj.id})
+                continue
+            if loc is not None:
+                found.append((owner_of(obj.id), loc))
+    return found
+
+
+def take_back(backend, pool, entries, reserve):
+    """``entries`` of ``pool`` after taking back what was freed under us.
+
+    ``backend`` is the common.ZVMFCPBackend that read them (its
+    ``live_objects``, ``lock``, ``held_pools``); ``reserve(loc, owner)``
+    reserves one entry. No extra call when nothing was freed; otherwise,
+    under the pool lock (taken unless this thread holds it), a re-read, one
+    ``--reservezfcp`` per entry and a read of the result, which is
+    returned. Raises XCATError when a read fails.
+    """
+    if backend.live_objects is None:
+        return entries
+    hv = backend.hypervisor
+    try:
+        live = backend.live_objects()
+    except Exception:
+        LOG.exception('Could not list cinder\'s volumes and snapshots to '
+                      'check pool %s for LUNs freed outside cinder', pool)
+        return entries
+
+    def freed(entries):
+        return [(e, o) for e, o in freed_entries(entries, live, hv, pool)
+                if not backend.released.recent(e.wwpns, e.lun)]
+    if not freed(entries):
+        return entries
+    held = pool in backend.held_pools()
+    with contextlib.nullcontext() if held else backend.lock(pool):
+        current = zfcp.list_pool(backend.client, hv, pool)
+        for entry, owner in freed(current):
+            report(entry, owner, pool, hv)
+            try:
+                reserve(location.LunLocation(hv, pool, entry.wwpns,
+                                             entry.lun), owner)
+            except xcat_exc.XCATError as exc:
+                LOG.error('Could not reserve LUN %(lun)s of pool %(pool)s '
+                          'again for %(owner)s: %(exc)s', {
+                              'lun': entry.lun, 'pool': pool,
+                              'owner': owner, 'exc': exc})
+        return zfcp.list_pool(backend.client, hv, pool)
+
+
+def report(entry, owner, pool, hypervisor):
+    LOG.error('LUN %(wwpn)s:%(lun)s of pool %(pool)s on %(hv)s is FREE in '
+              'the pool file but %(owner)s still uses it (its data is on '
+              'it): someone freed it outside cinder, most likely xCAT rmvm '
+              'of a guest that had it attached or whose name occurs in the '
+              'entry. Reserving it again for %(owner)s. Never delete a '
+              'guest with volumes through xCAT (see the admin guide, '
+              '"Security").', {'wwpn': entry.wwpn, 'lun': entry.lun,
+                               'pool': pool, 'hv': hypervisor,
+                               'owner': owner})
