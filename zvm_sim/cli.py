@@ -26,6 +26,9 @@ def build_parser():
     p.add_argument('--ca-file', help='CA file to report when --cert is given')
     p.add_argument('--admin-token', help='require X-Sim-Token on /_sim')
     p.add_argument('--reset', action='store_true', help='start from the topology')
+    p.add_argument('--real-xcat', action='store_true',
+                   help="run xCAT's own zvm.pm (../shared/xcat-core) for the pool, FCP "
+                        'and dedicate commands; see zvm_sim/realxcat')
     return p
 
 
@@ -41,7 +44,8 @@ def main(argv=None):
         else:
             paths = tls.generate(args.state_dir, args.host)
             cert, key, ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
-    srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token)
+    srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token,
+                                 real_xcat=args.real_xcat, ca_file=ca_file)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     print(json.dumps({'url': srv.url, 'ca_file': ca_file}), flush=True)
     try:

@@ -7,6 +7,10 @@
 
 ``subprocess=True`` runs the ``zvm-sim`` console script (python -m
 zvm_sim.cli) instead, for tests that need another process.
+
+``real_xcat=True`` runs xCAT's own zvm.pm for the pool, FCP and dedicate
+commands (zvm_sim/realxcat); its default is the environment variable
+``ZVM_SIM_REAL_XCAT`` (``1`` = on), so whole suites can run in real-xCAT mode.
 """
 
 import json
@@ -25,10 +29,18 @@ from zvm_sim import server
 from zvm_sim import tls as tlsgen
 
 
+def real_xcat_requested():
+    """True when ZVM_SIM_REAL_XCAT asks every simulator to run xCAT's zvm.pm."""
+    return os.environ.get('ZVM_SIM_REAL_XCAT', '') not in ('', '0')
+
+
 class SimulatorFixture(fixtures.Fixture):
     def __init__(self, topology=None, tls=False, subprocess=False, state_dir=None,
-                 host='127.0.0.1'):
+                 host='127.0.0.1', real_xcat=None):
         super().__init__()
+        if real_xcat is None:
+            real_xcat = real_xcat_requested()
+        self.real_xcat = real_xcat
         self.topology = topology
         self.tls = tls
         self.use_subprocess = subprocess
@@ -56,7 +68,9 @@ class SimulatorFixture(fixtures.Fixture):
         if self.tls:
             paths = tlsgen.generate(self.state_dir, self.host)
             cert, key, self.ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
-        self.server = server.SimulatorServer(self.simulator, self.host, 0, cert, key).start()
+        self.server = server.SimulatorServer(self.simulator, self.host, 0, cert, key,
+                                             real_xcat=self.real_xcat,
+                                             ca_file=self.ca_file).start()
         self.addCleanup(self.server.stop)
         self.url = self.server.url
 
@@ -72,6 +86,8 @@ class SimulatorFixture(fixtures.Fixture):
             cmd += ['--topology', path]
         if self.tls:
             cmd.append('--tls')
+        if self.real_xcat:
+            cmd.append('--real-xcat')
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.addCleanup(self._stop_process)
         line = self.process.stdout.readline()

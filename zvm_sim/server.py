@@ -193,7 +193,7 @@ class SimulatorServer:
     """Owns the listening socket and its serving thread."""
 
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
-                 admin_token=None):
+                 admin_token=None, real_xcat=False, ca_file=None):
         self.app = App(sim, admin_token)
         self.httpd = _Server((host, port), _Handler)
         self.httpd.app = self.app
@@ -206,6 +206,10 @@ class SimulatorServer:
         self.host = host
         self.port = self.httpd.server_address[1]
         self._thread = None
+        if real_xcat:
+            # xCAT's own zvm.pm for the pool, FCP and dedicate commands (realxcat).
+            from zvm_sim import realxcat
+            sim.real_xcat = realxcat.RealXcat(sim, self.url, ca_file, admin_token)
 
     @property
     def url(self):
@@ -232,6 +236,8 @@ class SimulatorServer:
         if self._thread:
             self._thread.join(5)
         self.app.sim.stop_reactors()
+        if self.app.sim.real_xcat is not None:
+            self.app.sim.real_xcat.close()
 
 
 def dumps(obj):
