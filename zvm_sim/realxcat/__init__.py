@@ -81,6 +81,7 @@ class RealXcat:
                         REALXCAT_SIM_TOKEN=admin_token or '')
         self._lock = threading.Lock()
         self._proc = None
+        self._written = {}      # sandbox file -> text last written
 
     def handles(self, command, node, args):
         if command not in _REAL:
@@ -103,27 +104,31 @@ class RealXcat:
             os.makedirs(system.pool_files.path, exist_ok=True)
             if not os.path.islink(link):
                 os.symlink(system.pool_files.path, link)
-            with open(os.path.join(root, 'userid'), 'w') as f:
-                f.write(system.zhcp_userid)
+            self._write('hosts/%s/userid' % system.zhcp, system.zhcp_userid)
             hyper[system.hypervisor] = {'type': 'zvm'}
+            for guest in system.guests.values():
+                self._write('power/node/' + guest.node, guest.power)
+                self._write('power/userid/' + guest.userid, guest.power)
             nodetype[system.hypervisor] = {'os': 'zvm7.1'}
         for row in self.sim.tables.get('zvm', []):
             zvm[row['node']] = {'hcp': row.get('hcp'), 'userid': row.get('userid'),
                                 'status': row.get('status') or ''}
-            for guest in system.guests.values():
-                for kind, name in (('node', guest.node), ('userid', guest.userid)):
-                    folder = os.path.join(self.sandbox, 'power', kind)
-                    os.makedirs(folder, exist_ok=True)
-                    with open(os.path.join(folder, name), 'w') as f:
-                        f.write(guest.power)
         for row in self.sim.tables.get('nodetype', []):
             nodetype[row['node']] = {'os': row.get('os', '')}
         tables = {'zvm': zvm, 'hypervisor': hyper, 'nodetype': nodetype,
                   'passwd': [{'key': 'sudoer', 'username': 'root'}]}
-        tmp = os.path.join(self.sandbox, 'tables.json.tmp')
-        with open(tmp, 'w') as f:
-            json.dump(tables, f)
-        os.replace(tmp, os.path.join(self.sandbox, 'tables.json'))
+        self._write('tables.json', json.dumps(tables, sort_keys=True))
+
+    def _write(self, name, text):
+        """Write a sandbox file when its text changed (atomically)."""
+        if self._written.get(name) == text:
+            return
+        path = os.path.join(self.sandbox, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path + '.tmp', 'w') as f:
+            f.write(text)
+        os.replace(path + '.tmp', path)
+        self._written[name] = text
 
     def _process(self):
         if self._proc is None or self._proc.poll() is not None:
@@ -146,12 +151,29 @@ class RealXcat:
             messages = []
             for line in proc.stdout:
                 if line == 'END\n':
+                    self._storage_follows(command, args, messages)
                     return messages
                 if line.startswith('RSP '):
                     messages.append(json.loads(line[4:]))
             self._proc = None
             raise RuntimeError('realxcat driver ended mid-request (see %s/driver.log)'
                                % self.sandbox)
+
+    def _storage_follows(self, command, args, messages):
+        """A LUN xCAT added to a pool exists on the simulated SAN.
+
+        As with the simulator's own --addzfcp2pool (xcatd.chhypervisor).
+        """
+        if command != 'chhypervisor' or not args or args[0] != '--addzfcp2pool':
+            return
+        last = (messages[-1].get('info') or [''])[-1] if messages else ''
+        if len(args) > 5 and (last or '').endswith('pool... Done'):
+            from zvm_sim.core.storage import parse_size
+            wwpns = args[3].replace('"', '').replace('0x', '').lower().split(';')
+            with self.sim.lock:
+                self.sim.luns.add(wwpns, args[4].replace('0x', '').lower(),
+                                  parse_size(args[5]))
+                self.sim.save()
 
     def close(self):
         if self._proc is not None and self._proc.poll() is None:
