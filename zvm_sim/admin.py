@@ -15,8 +15,6 @@ GET    /_sim/calls / DELETE /_sim/calls    call log / clear it
 POST   /_sim/unlocked {enabled, delay}     xCAT's unlocked pool edits
 GET    /_sim/lun_path?wwpn=W&lun=L         backing file of a LUN
 GET    /_sim/guest_root?node=N             sysfs/dev tree root of a guest
-POST   /_sim/smapi {tool, argv, host}      smcli/vmcp/rpower for real-xCAT mode
-                                           ({out, rc}; realxcat/smapi.py)
 =========================================  ====================================
 
 When the server has an admin token, requests need ``X-Sim-Token: <token>``.
@@ -25,7 +23,6 @@ When the server has an admin token, requests need ``X-Sim-Token: <token>``.
 import json
 from urllib.parse import parse_qs
 
-from zvm_sim.realxcat import smapi
 from zvm_sim.xcat import webapi
 
 
@@ -100,10 +97,6 @@ def handle(app, method, url, body, headers):
             if path is None:
                 return _err(404, 'no LUN %s/%s' % (q['wwpn'], q['lun']))
             return _ok(path)
-        if (method, route) == ('POST', 'smapi'):
-            out, rc = smapi.handle(sim, payload['tool'], payload.get('argv', []),
-                                   payload.get('host', ''))
-            return _ok({'out': out, 'rc': rc})
         if (method, route) == ('GET', 'guest_root'):
             if sim.guest(q['node']) is None:
                 return _err(404, 'no guest %s' % q['node'])

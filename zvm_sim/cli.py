@@ -45,7 +45,7 @@ def main(argv=None):
             paths = tls.generate(args.state_dir, args.host)
             cert, key, ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
     srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token,
-                                 real_xcat=args.real_xcat, ca_file=ca_file)
+                                 real_xcat=args.real_xcat)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     print(json.dumps({'url': srv.url, 'ca_file': ca_file}), flush=True)
     try:

@@ -69,8 +69,7 @@ class SimulatorFixture(fixtures.Fixture):
             paths = tlsgen.generate(self.state_dir, self.host)
             cert, key, self.ca_file = paths['cert_file'], paths['key_file'], paths['ca_file']
         self.server = server.SimulatorServer(self.simulator, self.host, 0, cert, key,
-                                             real_xcat=self.real_xcat,
-                                             ca_file=self.ca_file).start()
+                                             real_xcat=self.real_xcat).start()
         self.addCleanup(self.server.stop)
         self.url = self.server.url
 

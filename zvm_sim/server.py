@@ -193,7 +193,7 @@ class SimulatorServer:
     """Owns the listening socket and its serving thread."""
 
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
-                 admin_token=None, real_xcat=False, ca_file=None):
+                 admin_token=None, real_xcat=False):
         self.app = App(sim, admin_token)
         self.httpd = _Server((host, port), _Handler)
         self.httpd.app = self.app
@@ -209,7 +209,7 @@ class SimulatorServer:
         if real_xcat:
             # xCAT's own zvm.pm for the pool, FCP and dedicate commands (realxcat).
             from zvm_sim import realxcat
-            sim.real_xcat = realxcat.RealXcat(sim, self.url, ca_file, admin_token)
+            sim.real_xcat = realxcat.RealXcat(sim)
 
     @property
     def url(self):

@@ -12,9 +12,9 @@ trip of xcatd and zvmxcatws.cgi (driver.pl). The simulator's z/VM stands behind 
 
 - the pool files xCAT edits over "ssh" ARE the simulator's state files (the sandbox's
   ``hosts/<zhcp>/var/opt/zhcp/zfcp`` is a symlink to them);
-- ``smcli`` answers from the simulator's directory and FCP devices (shims/smcli ->
-  simcall.py -> ``POST /_sim/smapi`` -> smapi.py); ``vmcp`` and ``rpower stat`` from
-  the power states written into the sandbox before each request;
+- ``smcli`` answers from the simulator's directory and FCP devices (shims/smcli asks
+  smapi.py over the sandbox's Unix socket ``smapi.sock``, served here); ``vmcp`` and
+  ``rpower stat`` from the power states written into the sandbox before each request;
 - guests do not answer ping or ssh, so zvm.pm's own guest steps are skipped as for an
   unreachable guest.
 
@@ -27,8 +27,12 @@ run one at a time.
 import json
 import os
 import shutil
+import socketserver
 import subprocess
 import threading
+import time
+
+from zvm_sim.realxcat import smapi
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -66,9 +70,9 @@ def unavailable_reason():
 
 
 class RealXcat:
-    """Runs zvm.pm requests against the simulator ``sim`` served at ``sim_url``."""
+    """Runs zvm.pm requests against the simulator ``sim``."""
 
-    def __init__(self, sim, sim_url, ca_file=None, admin_token=None):
+    def __init__(self, sim):
         reason = unavailable_reason()
         if reason:
             raise RuntimeError('real-xCAT mode unavailable: ' + reason)
@@ -76,12 +80,14 @@ class RealXcat:
         self.core, self.stubs = locate()
         self.sandbox = os.path.join(sim.state_dir, 'realxcat')
         self.env = dict(os.environ, REALXCAT_XCAT_CORE=self.core,
-                        REALXCAT_STUBS=self.stubs, REALXCAT_SANDBOX=self.sandbox,
-                        REALXCAT_SIM_URL=sim_url, REALXCAT_SIM_CA=ca_file or '',
-                        REALXCAT_SIM_TOKEN=admin_token or '')
+                        REALXCAT_STUBS=self.stubs, REALXCAT_SANDBOX=self.sandbox)
         self._lock = threading.Lock()
         self._proc = None
         self._written = {}      # sandbox file -> text last written
+        os.makedirs(self.sandbox, exist_ok=True)
+        self._smapi = _SmapiServer(os.path.join(self.sandbox, 'smapi.sock'), sim)
+        threading.Thread(target=self._smapi.serve_forever, name='realxcat-smapi',
+                         daemon=True).start()
 
     def handles(self, command, node, args):
         if command not in _REAL:
@@ -141,6 +147,7 @@ class RealXcat:
     def run(self, command, node, args):
         """The response messages of ``command node args`` (callback order)."""
         with self._lock:
+            started = time.time()
             os.makedirs(self.sandbox, exist_ok=True)
             with self.sim.lock:
                 self._layout()
@@ -152,6 +159,12 @@ class RealXcat:
             for line in proc.stdout:
                 if line == 'END\n':
                     self._storage_follows(command, args, messages)
+                    # Seconds per request, for the cost figures of docs (realxcat.rst).
+                    timing = os.environ.get('REALXCAT_TIMING_LOG') or os.path.join(
+                        self.sandbox, 'timing.log')
+                    with open(timing, 'a') as log:
+                        log.write('%.3f %s %s %s\n' % (time.time() - started, command,
+                                                       node, ' '.join(args)))
                     return messages
                 if line.startswith('RSP '):
                     messages.append(json.loads(line[4:]))
@@ -180,3 +193,25 @@ class RealXcat:
             self._proc.stdin.close()
             self._proc.wait(10)
         self._proc = None
+        self._smapi.shutdown()
+        self._smapi.server_close()
+
+
+class _SmapiHandler(socketserver.StreamRequestHandler):
+    """One smcli call: a JSON line {tool, argv, host} in, {out, rc} out."""
+
+    def handle(self):
+        ask = json.loads(self.rfile.readline())
+        out, rc = smapi.handle(self.server.sim, ask['tool'], ask.get('argv', []),
+                               ask.get('host', ''))
+        self.wfile.write((json.dumps({'out': out, 'rc': rc}) + '\n').encode())
+
+
+class _SmapiServer(socketserver.ThreadingUnixStreamServer):
+    daemon_threads = True
+
+    def __init__(self, path, sim):
+        if os.path.exists(path):
+            os.unlink(path)
+        self.sim = sim
+        super().__init__(path, _SmapiHandler)

@@ -1,4 +1,4 @@
-"""The simulator's answers to smcli for xCAT's real zvm.pm (shims/smcli, simcall.py).
+"""The simulator's answers to smcli for xCAT's real zvm.pm (shims/smcli).
 
 Texts follow what zvm.pm parses: SMAPI's "... Done" / "... Failed" with Return and
 Reason Codes (the Guest model's own texts), System_WWPN_Query's five lines per FCP
