@@ -22,6 +22,23 @@ from tests.oracle.base import W2
 MULTI = W1 + ';' + W2
 
 
+class TestOracleIsXcat(base.DiffTestCase):
+
+    def test_multipath_row_by_wwpn_lun_fails_in_xcat(self):
+        """The oracle shows xCAT's own bug, so it is xCAT's code that runs.
+
+        zvmUtils.pm 4214 leaves "w1;w2,lun" unquoted in a shell command: the
+        ';' ends grep's command line (rc 127) and the row stays as it was.
+        """
+        before = self.pool_text('gold')
+        status, body = self._send(
+            self.oracle, 'PUT', 'hypervisor/zvm1',
+            ['--reservezfcp gold used vm1 1f00;2f00 5G %s 4001400700000000' % MULTI], {})
+        self.assertEqual(200, status)
+        self.assertIn('return code 127', body['data'][0]['error'][0])
+        self.assertEqual(before, self.pool_text('gold'))
+
+
 class TestListing(base.DiffTestCase):
 
     def test_zfcppool_every_filter(self):
