@@ -88,6 +88,11 @@ class RealXcat:
         self._smapi = _SmapiServer(os.path.join(self.sandbox, 'smapi.sock'), sim)
         threading.Thread(target=self._smapi.serve_forever, name='realxcat-smapi',
                          daemon=True).start()
+        # Compile zvm.pm now, not in the first request (about a second when busy:
+        # longer than the timeouts some tests give the product).
+        with sim.lock:
+            self._layout()
+        self._process()
 
     def handles(self, command, node, args):
         if command not in _REAL:
