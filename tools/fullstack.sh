@@ -17,6 +17,9 @@
 #                      (default: _work/fullstack, emptied at start)
 #   CINDER_ZVM_TEST_VENV  the virtualenv (default: .venv-test, shared with
 #                      tools/run-tests.sh)
+#   ZVM_SIM_REAL_XCAT  1: the simulator runs xCAT's own zvm.pm for the pool,
+#                      FCP and dedicate commands (zvm-sim --real-xcat, needs
+#                      ../shared/xcat-core and perl with XML::Simple)
 #
 # Every step prints its elapsed time; the last line is
 #   fullstack: N passed, M failed[, K skipped]
@@ -223,12 +226,14 @@ SQL
 
 start_simulator() {
     mkdir -p "$WORK/sim"
+    local real=()
+    case "${ZVM_SIM_REAL_XCAT:-0}" in 0|'') ;; *) real=(--real-xcat);; esac
     start simulator "$VENV/bin/zvm-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
-        --port "$SIM_PORT" --tls --reset || return 1
+        --port "$SIM_PORT" --tls --reset "${real[@]}" || return 1
     SIM_JSON=$(py -m tools.fullstack.waitfor jsonline "$LOGS/simulator.log" 60) || return 1
     SIM_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$SIM_JSON")
     SIM_CA=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["ca_file"] or "")' "$SIM_JSON")
-    say "simulator at $SIM_URL"
+    say "simulator at $SIM_URL${real:+ (real xCAT: zvm.pm from ../shared/xcat-core)}"
 }
 
 write_configs() {

@@ -10,6 +10,13 @@
 #   tests/fullstack  RabbitMQ + cinder-api/-scheduler/-volume + the simulator,
 #                    driven by the cinder CLI and nova_volumeops (one test per
 #                    scenario step; needs root for apt-get the first time)
+#   tests/oracle     differential tests: the simulator against xCAT's own
+#                    zvm.pm (../shared/xcat-core, run by zvm_sim/realxcat)
+#   <suite>+realxcat the same suite with ZVM_SIM_REAL_XCAT=1: every simulator
+#                    runs xCAT's zvm.pm for the pool, FCP and dedicate commands
+#                    (CINDER_ZVM_REALXCAT_FILTER_<suite> narrows it, see below)
+# Without ../shared/xcat-core (a user's clone) or perl, the oracle and
+# +realxcat runs are skipped with one line saying why.
 # The last line printed is "N passed, M failed", summed over the runs.
 # Exit status is non-zero when any test failed or a run could not start.
 set -u
@@ -27,6 +34,8 @@ ensure_test_venv || exit 2
 missing=()
 command -v qemu-img >/dev/null || missing+=(qemu-utils)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+# perl with XML::Simple runs xCAT's own zvm.pm (tests/oracle, +realxcat runs).
+perl -MXML::Simple -MJSON::PP -e 1 2>/dev/null || missing+=(perl libxml-simple-perl)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "installing ${missing[*]} (Debian packages) for the tests that use them"
     { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } \
@@ -44,23 +53,44 @@ export PYTHONHASHSEED=0 OS_LOG_CAPTURE=1 OS_STDOUT_CAPTURE=1 OS_STDERR_CAPTURE=1
 # hypothesis keeps its example database out of the source tree
 export HYPOTHESIS_STORAGE_DIRECTORY=$TOP/.stestr/hypothesis
 
+# The real-xCAT runs: the functional tests (the unit tests never start a
+# simulator, so a second run of them would prove nothing). Costs in
+# doc/source/contributor/realxcat.rst. Empty = the whole suite.
+: "${CINDER_ZVM_REALXCAT_FILTER_nova=functional}"
+: "${CINDER_ZVM_REALXCAT_FILTER_cinder=functional}"
+realxcat_skip=$("$VENV/bin/python" -c \
+    'from zvm_sim import realxcat; print(realxcat.unavailable_reason() or "")' 2>&1)
+
 passed=0; failed=0; status=0
-for suite in ${CINDER_ZVM_SUITES:-common cinder nova fullstack}; do
-    echo "=== tests/$suite"
+for run in ${CINDER_ZVM_SUITES:-common cinder nova fullstack oracle nova+realxcat cinder+realxcat fullstack+realxcat}; do
+    suite=${run%+realxcat}
+    filter=${CINDER_ZVM_TEST_FILTER:-}
+    real=0
+    if [ "$run" != "$suite" ]; then
+        real=1
+        filter_var=CINDER_ZVM_REALXCAT_FILTER_$suite
+        filter=${filter:-${!filter_var:-}}
+    fi
+    echo "=== tests/$suite${filter:+ ($filter)}$([ $real = 1 ] && echo ' with real xCAT (zvm.pm)')"
+    if { [ $real = 1 ] || [ "$suite" = oracle ]; } && [ -n "$realxcat_skip" ]; then
+        echo "tests/$suite: skipped, xCAT's own code cannot run here: $realxcat_skip"
+        continue
+    fi
     log=$(mktemp)
     concurrency=${CINDER_ZVM_CONCURRENCY:-2}
     # The full stack is started once, by one test class: one worker.
     [ "$suite" = fullstack ] && concurrency=1
     start=$SECONDS
-    "$VENV/bin/stestr" --test-path "./tests/$suite" --top-dir ./ run \
-        --concurrency "$concurrency" ${CINDER_ZVM_TEST_FILTER:-} 2>&1 | tee "$log"
+    # shellcheck disable=SC2086  # the filter is a list of regexes
+    ZVM_SIM_REAL_XCAT=$real "$VENV/bin/stestr" --test-path "./tests/$suite" --top-dir ./ run \
+        --concurrency "$concurrency" $filter 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
     if [ "$suite" = fullstack ] && [ -f _work/fullstack.log ]; then
         echo "--- full stack steps and timings (log: _work/fullstack.log)"
         grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|stop)|^fullstack:|scenario done' \
             _work/fullstack.log || tail -20 _work/fullstack.log
     fi
-    echo "=== tests/$suite took $((SECONDS - start)) s"
+    echo "=== tests/$run took $((SECONDS - start)) s"
     p=$(sed -n 's/^ - Passed: \([0-9]*\).*/\1/p' "$log" | tail -1)
     f=$(sed -n 's/^ - Failed: \([0-9]*\).*/\1/p' "$log" | tail -1)
     rm -f "$log"

@@ -43,6 +43,9 @@ def build_parser():
     p.add_argument('--cloud-connector-port', type=int, default=0)
     p.add_argument('--cloud-connector-token',
                    help="the Cloud Connector's admin token (token auth on)")
+    p.add_argument('--real-xcat', action='store_true',
+                   help="run xCAT's own zvm.pm (../shared/xcat-core) for the pool, FCP "
+                        'and dedicate commands; see zvm_sim/realxcat')
     return p
 
 
@@ -66,7 +69,8 @@ def main(argv=None):
     srv = server.SimulatorServer(sim, args.host, args.port, cert, key, args.admin_token,
                                  cloud_connector=args.cloud_connector,
                                  cloud_connector_port=args.cloud_connector_port,
-                                 cloud_connector_token=args.cloud_connector_token)
+                                 cloud_connector_token=args.cloud_connector_token,
+                                 real_xcat=args.real_xcat)
     signal.signal(signal.SIGTERM, lambda *a: sys.exit(0))
     print(json.dumps({'url': srv.url, 'ca_file': ca_file,
                       'cloud_connector_url': srv.cloud_connector_url}), flush=True)

@@ -13,6 +13,10 @@ zvm_sim.cli) instead, for tests that need another process.
 ``admin_token`` protects /_sim (sim.admin sends it); a host other than a
 loopback address gets a random one when none is given, since the server
 refuses to listen there without.
+
+``real_xcat=True`` runs xCAT's own zvm.pm for the pool, FCP and dedicate
+commands (zvm_sim/realxcat); its default is the environment variable
+``ZVM_SIM_REAL_XCAT`` (``1`` = on), so whole suites can run in real-xCAT mode.
 """
 
 import json
@@ -33,11 +37,19 @@ from zvm_sim import server
 from zvm_sim import tls as tlsgen
 
 
+def real_xcat_requested():
+    """True when ZVM_SIM_REAL_XCAT asks every simulator to run xCAT's zvm.pm."""
+    return os.environ.get('ZVM_SIM_REAL_XCAT', '') not in ('', '0')
+
+
 class SimulatorFixture(fixtures.Fixture):
     def __init__(self, topology=None, tls=False, subprocess=False, state_dir=None,
                  host='127.0.0.1', cloud_connector=None, cloud_connector_token=None,
-                 admin_token=None):
+                 admin_token=None, real_xcat=None):
         super().__init__()
+        if real_xcat is None:
+            real_xcat = real_xcat_requested()
+        self.real_xcat = real_xcat
         self.cloud_connector = cloud_connector
         self.cloud_connector_token = cloud_connector_token
         self.cloud_connector_url = None
@@ -75,7 +87,8 @@ class SimulatorFixture(fixtures.Fixture):
         self.server = server.SimulatorServer(
             self.simulator, self.host, 0, cert, key, admin_token=self.admin_token,
             cloud_connector=self.cloud_connector,
-            cloud_connector_token=self.cloud_connector_token).start()
+            cloud_connector_token=self.cloud_connector_token,
+            real_xcat=self.real_xcat).start()
         self.addCleanup(self.server.stop)
         self.url = self.server.url
         self.cloud_connector_url = self.server.cloud_connector_url
@@ -98,6 +111,8 @@ class SimulatorFixture(fixtures.Fixture):
             cmd += ['--cloud-connector-token', self.cloud_connector_token]
         if self.admin_token:
             cmd += ['--admin-token', self.admin_token]
+        if self.real_xcat:
+            cmd.append('--real-xcat')
         self.process = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True)
         self.addCleanup(self._stop_process)
         line = self.process.stdout.readline()

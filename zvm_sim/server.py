@@ -231,7 +231,7 @@ class SimulatorServer:
 
     def __init__(self, sim, host='127.0.0.1', port=0, certfile=None, keyfile=None,
                  admin_token=None, cloud_connector=None, cloud_connector_port=0,
-                 cloud_connector_token=None):
+                 cloud_connector_token=None, real_xcat=False):
         admin.check_exposure(host, admin_token)
         self.app = App(sim, admin_token)
         self.httpd = _Server((host, port), _Handler)
@@ -259,6 +259,10 @@ class SimulatorServer:
                 api, cc_rest.Tokens(cloud_connector_token))
             self.cc_httpd.ssl_context = ctx
         self._cc_thread = None
+        if real_xcat:
+            # xCAT's own zvm.pm for the pool, FCP and dedicate commands (realxcat).
+            from zvm_sim import realxcat
+            sim.real_xcat = realxcat.RealXcat(sim)
 
     @property
     def cloud_connector_url(self):
@@ -311,6 +315,8 @@ class SimulatorServer:
             self._thread.join(5)
         self._stop_cloud_connector()
         self.app.sim.stop_reactors()
+        if self.app.sim.real_xcat is not None:
+            self.app.sim.real_xcat.close()
 
 
 def dumps(obj):

@@ -64,6 +64,8 @@ class Simulator:
         self.luns = None
         self.unlocked = False
         self.unlocked_delay = 0.2
+        # zvm_sim.realxcat.RealXcat in real-xCAT mode: xCAT's zvm.pm runs its commands.
+        self.real_xcat = None
         if os.path.exists(os.path.join(self.state_dir, STATE_FILE)):
             self._load()
         else:

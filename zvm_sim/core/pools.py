@@ -91,15 +91,22 @@ def grep(text, needle):
 
 
 def attr_error(zhcp, pool, wwpn, lun, missing_file):
-    """zvmUtils.pm findzFcpDeviceAttr when grep finds nothing (rc 1) or no file (rc 2)."""
-    cmd = 'ssh root@%s "grep -i \\"%s,%s\\" /var/opt/zhcp/zfcp/%s.conf"' % (zhcp, wwpn, lun, pool)
+    """zvmUtils.pm findzFcpDeviceAttr when grep finds nothing (rc 1) or no file (rc 2).
+
+    The message is zvmUtils.pm 4215's string: ``"$sudo grep ..."`` with an empty
+    sudo (the sudoer is root) and ``\"`` that Perl turns into a bare quote.
+    """
+    cmd = 'ssh root@%s " grep -i "%s,%s" /var/opt/zhcp/zfcp/%s.conf"' % (zhcp, wwpn, lun, pool)
     return ('(Error) In findzFcpDeviceAttr(), command to %s failed with return code %d for: %s'
             % (zhcp, 2 if missing_file else 1, cmd))
 
 
 def pool_search_error(zhcp, wwpn, lun):
-    """zvmUtils.pm findzFcpDevicePool when no pool file has the device (grep -l rc 1)."""
-    cmd = 'ssh root@%s "grep -i -l \\"%s,%s\\" /var/opt/zhcp/zfcp/*.conf"' % (zhcp, wwpn, lun)
+    """zvmUtils.pm findzFcpDevicePool when no pool file has the device (grep -l rc 1).
+
+    zvmUtils.pm 4166: an empty sudo before grep, the quotes stay escaped.
+    """
+    cmd = 'ssh root@%s " grep -i -l \\"%s,%s\\" /var/opt/zhcp/zfcp/*.conf"' % (zhcp, wwpn, lun)
     return ('(Error) In findzFcpDevicePool(), command to %s failed with return code 1 for: %s'
             % (zhcp, cmd))
 

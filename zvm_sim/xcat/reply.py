@@ -52,8 +52,20 @@ def with_hostname(node, text):
     return ''.join('%s: %s\n' % (node, ln) for ln in lines)
 
 
+def xml_round_trip(messages):
+    """What xcatd's XMLout and the CGI's XMLin(SuppressEmpty => undef) leave.
+
+    An empty or blank text becomes null (``{"info": [null]}``), as real
+    xCAT answers e.g. ``rinv --fcpdevices active details`` with no device.
+    """
+    def value(v):
+        return None if isinstance(v, str) and not v.strip() else v
+    return [{k: [value(v) for v in vs] if isinstance(vs, list) else vs
+             for k, vs in m.items()} for m in messages]
+
+
 def to_json(messages):
-    return json.dumps({'data': messages})
+    return json.dumps({'data': xml_round_trip(messages)})
 
 
 def to_html(messages):

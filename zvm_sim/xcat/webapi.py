@@ -228,6 +228,9 @@ def run_command(sim, command, node, args, extra):
         guest = sim.guest(node)
         return [reply.data('%s: %s' % (node, 'sshd' if guest and guest.reachable
                                        else 'noping'))]
+    real = sim.real_xcat
+    if real is not None and real.handles(command, node, args):
+        return real.run(command, node, args)
     return xcatd.dispatch(sim, command, node, args)
 
 

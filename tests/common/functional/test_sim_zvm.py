@@ -8,11 +8,13 @@ class TestDedicate(simbase.SimTestCase):
     def test_dedicate_running_guest_changes_directory_and_active(self):
         """zvm.pm --dedicatedevice: directory and, as rpower stat says on, active.
 
-        Image_Device_Dedicate_DM then Image_Device_Dedicate.
+        Image_Device_Dedicate_DM then Image_Device_Dedicate. Each answer is
+        smcli's output from backticks, newline included (zvm.pm 2408-2421;
+        checked against zvm.pm itself by tests/oracle).
         """
         data = self.chvm('vm1', '--dedicatedevice 1f03 1f03 0')
-        self.assertEqual(["vm1: Dedicating device 1F03 to VM1's directory entry... Done",
-                          "vm1: Dedicating device 1F03 to VM1's active configuration... Done"],
+        self.assertEqual(["vm1: Dedicating device 1F03 to VM1's directory entry... Done\n",
+                          "vm1: Dedicating device 1F03 to VM1's active configuration... Done\n"],
                          self.infos(data))
         guest = self.sim.admin.guest('vm1')
         self.assertEqual({'raddr': '1f03', 'mode': '0'}, guest['directory']['1f03'])
@@ -20,7 +22,7 @@ class TestDedicate(simbase.SimTestCase):
 
     def test_dedicate_stopped_guest_changes_directory_only(self):
         data = self.chvm('vm3', '--dedicatedevice 1f03 1f03 0')
-        self.assertEqual(["vm3: Dedicating device 1F03 to VM3's directory entry... Done"],
+        self.assertEqual(["vm3: Dedicating device 1F03 to VM3's directory entry... Done\n"],
                          self.infos(data))
         guest = self.sim.admin.guest('vm3')
         self.assertIn('1f03', guest['directory'])

@@ -1,0 +1,82 @@
+#!/usr/bin/perl
+# Runs requests through xCAT's REAL z/VM plugin (zvm.pm with zvmUtils.pm, zvmCPUtils.pm,
+# MsgUtils.pm, read from $REALXCAT_XCAT_CORE, never copied here) and prints every callback
+# response after the XML round trip of xcatd and zvmxcatws.cgi (real XML::Simple).
+#
+# Framework stand-ins only: xCAT::Table & co. come from $REALXCAT_STUBS (../shared/realxcat/stubs),
+# the shims of this folder are first on PATH (ssh to the zHCP, smcli, ping, rpower), and
+# `/opt/xcat/bin/<cmd>` in backticks runs this folder's shims/<cmd> (the MN's client commands).
+#
+# Server mode (persistent, the modules are compiled once): one JSON request per stdin line,
+#   {"command":["chhypervisor"],"node":["zvm1"],"arg":[...]}
+# each run in a forked child; output "RSP <json>" lines then "END" once the child is gone.
+use strict;
+use warnings;
+use FindBin;
+BEGIN {
+    for my $v (qw(REALXCAT_XCAT_CORE REALXCAT_STUBS REALXCAT_SANDBOX)) {
+        die "$v not set\n" unless $ENV{$v};
+    }
+    $ENV{PATH} = "$FindBin::Bin/shims:$ENV{PATH}";
+    # xCAT runs its own client commands by absolute path (zvm.pm: `/opt/xcat/bin/rpower $node stat`).
+    *CORE::GLOBAL::readpipe = sub {
+        my $cmd = shift;
+        $cmd =~ s{/opt/xcat/bin/}{$FindBin::Bin/shims/}g;
+        return CORE::readpipe($cmd);
+    };
+}
+use lib "$ENV{REALXCAT_XCAT_CORE}/perl-xCAT", "$ENV{REALXCAT_STUBS}";
+use JSON::PP;
+use XML::Simple ();
+
+my $json = JSON::PP->new->canonical;
+
+# xcatd send_response: XMLout(RootName=>'xcatresponse', NoAttr=>1), tr/\011-\177/?/c;
+# zvmxcatws.cgi: s/\e/xxxxESCxxxx/g, XMLin(SuppressEmpty=>undef, ForceArray=>1), ESC back.
+sub wire {
+    my ($rsp) = @_;
+    my $xml = XML::Simple::XMLout($rsp, RootName => 'xcatresponse', NoAttr => 1);
+    $xml =~ tr/\011-\177/?/c;
+    $xml =~ s/\e/xxxxESCxxxx/g;
+    my $back = XML::Simple::XMLin($xml, SuppressEmpty => undef, ForceArray => 1);
+    foreach my $key (keys %$back) {
+        next unless ref($back->{$key}) eq 'ARRAY';
+        foreach my $text (@{ $back->{$key} }) { $text =~ s/xxxxESCxxxx/\e/g if defined $text; }
+    }
+    return $back;
+}
+
+my $callback = sub {
+    my $w = wire(shift);
+    return unless %$w;
+    print STDOUT "RSP " . $json->encode($w) . "\n";
+};
+
+require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/zvm.pm";
+
+sub run_one {
+    my ($line) = @_;
+    my $req = $json->decode($line);
+    chdir $ENV{REALXCAT_SANDBOX};
+    # xfork (stub) returns 0: process_request's child branch runs here and exits.
+    xCAT_plugin::zvm::process_request($req, $callback);
+    exit 0;
+}
+
+$| = 1;
+if (@ARGV) { run_one($ARGV[0]); }
+while (my $line = <STDIN>) {
+    chomp $line;
+    next unless $line;
+    my $pid = fork();
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        # xCAT's shell commands must not read the request pipe (a command split by an
+        # unquoted ';' leaves a bare grep reading stdin).
+        open(STDIN, '<', '/dev/null');
+        $| = 1;
+        run_one($line);
+    }
+    waitpid($pid, 0);
+    print STDOUT "END\n";
+}
