@@ -178,8 +178,7 @@ class ZVMVolumeMixin(object):
     def confirm_pending_volumes(self, instance):
         """After boot: flip pending-boot volumes to attached (or failed)."""
         guest = guest_of(instance)
-        if not any(s != fcp_state.ATTACHED for s in
-                   self.volumeops.volume_states(guest).values()):
+        if not self.volumeops.has_boot_work(guest):
             return {}
         try:
             return self.volumeops.verify(guest)

@@ -31,7 +31,9 @@ Shape (plain JSON, version 1)::
        "volumes": {"<volume id>": {"state": "attached" | "pending-boot"
                                     | "boot-failed", ...}},
        "ops": {"<volume id>": {"kind": "attach" | "detach",
-                               "steps": [{"name": ..., ...}, ...]}}}}}
+                               "steps": [{"name": ..., ...}, ...]}},
+       "unpersist": {"<volume id>": {...}}}}}  # detached while logged
+                                               # off: un-persist at boot
 
 ``ops`` is a write-ahead journal: a step is recorded BEFORE it runs, and
 removed with its op when the flow ends, so after a crash every step that
@@ -167,7 +169,8 @@ def busy_devnos(state, now, exclude=None):
 
 
 def holds_fcps(inst, now):
-    if inst['volumes'] or inst['ops'] or inst['dedicated']:
+    if inst['volumes'] or inst['ops'] or inst['dedicated'] or \
+            inst.get('unpersist'):
         return True
     until = inst.get('reserved_until')
     return until is not None and now < until

@@ -16,6 +16,17 @@ per distro family, plus the multipath link step). Every value is validated
 by ``nova_volumeops.validate`` before it gets here, and every value of the
 template context is checked once more against a shell-inert character set
 (_check_inert), so no context value can open an injection.
+
+How a script is judged (xdsh.pm 1300-1316, DSHCLI.pm 580-690): xdsh returns
+the script's stdout, its stderr (as "error" elements even when it worked),
+the number of failed nodes, or no status at all when the script exited
+before xdsh's appended status echo (a ``set -e`` stop). None of these
+alone says the work was done, so every script prints "nova_volumeops step:
+<what>" before each step and "nova_volumeops done: <action>" as its last
+command; ``judge`` wants that line last and a zero status, and names the
+last step reached otherwise. Scripts end on that command without a newline:
+xdsh appends ``; DSH_TARGET_RC=$?; ...`` to the text, which after a newline
+is a syntax error (and no status).
 """
 
 import dataclasses
@@ -43,6 +54,10 @@ _DISTRO_ALIASES = {'rhel': 'rhel', 'redhat': 'rhel', 'red hat': 'rhel',
                    'ubuntu': 'ubuntu'}
 _SUPPORTED_TEXT = ('RHEL 8/9, SLES 12/15, Ubuntu 20.04/22.04/24.04 '
                    '(image properties os_distro and os_version)')
+
+
+STEP_PREFIX = 'nova_volumeops step: '
+DONE_PREFIX = 'nova_volumeops done: '
 
 
 class UnsupportedDistro(ValueError):
@@ -204,22 +219,63 @@ def _context(distro, spec, **extra):
     return ctx
 
 
-def render_attach(distro, spec):
-    """Script that configures the LUN on every path and persists it.
+def _render(name, ctx):
+    # No trailing newline: xdsh appends its status echo to the last line.
+    return _ENV.get_template(name).render(ctx).rstrip('\n')
 
-    Single path: also writes the mountpoint rule and link. Multipath: ends
-    with ``multipath -ll`` and ``lszfcp -D`` whose output gives the map
-    (parse_multipath_map) for render_link.
+
+def render_attach(distro, spec):
+    """Script that configures the LUN on every path, persists and links it.
+
+    The mountpoint links to the one path, or to the multipath map by WWID.
+
+    Ends with ``multipath -ll`` (multipath) and ``lszfcp -D``, whose output
+    gives the map (parse_multipath_map) that the detach flushes.
     """
-    return _ENV.get_template('%s-attach.sh.j2' % distro.key).render(
-        _context(distro, spec))
+    return _render('%s-attach.sh.j2' % distro.key, _context(distro, spec))
 
 
 def render_link(distro, spec, map_name, wwid):
-    """Multipath only: the mountpoint rule for the map, and the link."""
-    return _ENV.get_template('link-multipath.sh.j2').render(_context(
+    """Multipath only: the mountpoint rule for a known map, and the link.
+
+    For volumes attached while the guest was logged off (verify).
+    """
+    return _render('link-multipath.sh.j2', _context(
         distro, spec, map_name=validate.map_name(map_name),
         wwid=validate.wwid(wwid)))
+
+
+def render_link_single(distro, spec):
+    """Single path: the mountpoint rule (0x form) and the link, after boot."""
+    return _render('link-single.sh.j2', _context(distro, spec))
+
+
+def setupdisk_links(distro, spec):
+    """Does setupDisk's createfilesysnode give this volume its link?
+
+    Multipath: it links one path only (verify relinks to the map). Ubuntu:
+    its rule takes the text after ``-lun-`` of the by-path name as
+    ATTRS{fcp_lun}, which matches sysfs only in the ``lun-0x<16 hex>``
+    form systemd uses for LUN numbers from 256 up (setupDisk
+    createfilesysnode; xcat-rest-zfcp.md Corrections 7).
+    """
+    if spec.multipath:
+        return False
+    return distro.by_path_style != 'fc' or scsi_lun(spec.lun) >= 256
+
+
+def render_unpersist(distro, spec):
+    """After a detach made while logged off: no form of persistence left."""
+    return _render('unpersist.sh.j2', _context(distro, spec))
+
+
+def join(rendered):
+    """One script of several (one xdsh): each stops the whole on failure.
+
+    The last script's "done" line ends the whole, so judge() sees it only
+    when every part held.
+    """
+    return '\n'.join(rendered)
 
 
 def render_detach(distro, spec, map_name=None, offline_fcps=()):
@@ -230,7 +286,7 @@ def render_detach(distro, spec, map_name=None, offline_fcps=()):
     script then checks the LUN is gone on every path.
     """
     offline = [validate.fcp_devno(f) for f in offline_fcps]
-    return _ENV.get_template('%s-detach.sh.j2' % distro.key).render(_context(
+    return _render('%s-detach.sh.j2' % distro.key, _context(
         distro, spec,
         map_name=validate.map_name(map_name) if map_name else '',
         offline_fcps=offline))
@@ -242,14 +298,54 @@ def render_rescan(hctls, map_name=None):
            'map_name': validate.map_name(map_name) if map_name else ''}
     for key, value in ctx.items():
         _check_inert(value, key)
-    return _ENV.get_template('rescan.sh.j2').render(ctx)
+    return _render('rescan.sh.j2', ctx)
 
 
 # Lists the LUNs (with their SCSI addresses) and multipath maps of a guest.
 QUERY_SCRIPT = ('#!/bin/bash\n'
                 '# nova_volumeops query: LUNs and multipath maps\n'
                 'lszfcp -D || true\n'
-                'multipath -ll || true\n')
+                'multipath -ll || true\n'
+                "echo '%squery'" % DONE_PREFIX)
+
+
+# -- judging a script's run ----------------------------------------------------
+
+def expected_done(script):
+    """The "done" line a rendered script prints as its last command."""
+    last = script.rstrip('\n').rsplit('\n', 1)[-1]
+    m = re.fullmatch(r"echo '(%s[^']*)'" % re.escape(DONE_PREFIX), last)
+    if m is None:
+        raise ValueError('script does not end with its "done" line')
+    return m.group(1)
+
+
+def judge(script, stdout, stderr, errorcode, status_received):
+    """None when the run of ``script`` did all its work, else the reason.
+
+    ``stdout``/``stderr``: output lines; ``errorcode``: xdsh's count of
+    failed nodes (None if xCAT sent none); ``status_received``: False when
+    xdsh reported that no return code came back.
+    """
+    done = expected_done(script)
+    lines = [line.rstrip() for line in stdout if line.strip()]
+    if lines and lines[-1] == done and status_received and errorcode == 0:
+        return None
+    steps = [line[len(STEP_PREFIX):] for line in lines
+             if line.startswith(STEP_PREFIX)]
+    where = 'at step "%s"' % steps[-1] if steps else 'before its first step'
+    if not status_received:
+        status = 'it stopped before its end (no return code came back)'
+    elif errorcode is None:
+        status = 'xdsh gave no status'
+    elif errorcode:
+        status = 'it failed'
+    else:
+        status = 'it did not print its "done" line'
+    tail = ' | '.join(line.strip() for line in list(stderr)[-4:]
+                      if line.strip())
+    return '%s %s%s' % (status, where,
+                        ('; stderr: %s' % tail) if tail else '')
 
 
 # -- output parsing ---------------------------------------------------------

@@ -18,8 +18,8 @@ step            do                                  undo
 ==============  ==================================  ===========================
 dedicate        chvm --dedicatedevice F F 0         chvm --undedicatedevice F
 pool            chhypervisor --reservezfcp ... used chvm --removezfcp ... 1
-guest           xdsh attach script                  xdsh detach script
-link            xdsh link script (multipath)        (the guest step's undo)
+guest           xdsh attach script (incl. link)     xdsh detach script
+link            (journals of older releases only)   (the guest step's undo)
 notice          chvm --aemod setupDisk add + link   chvm --aemod remove x2
 guest_remove    xdsh detach script                  -
 notice_remove   chvm --aemod setupDisk remove x2    -
@@ -63,11 +63,8 @@ def attach_plan(new_fcps, running, multipath=False):
     plan = [{'name': 'dedicate', 'fcp': f} for f in new_fcps]
     plan.append({'name': 'pool'})
     if running:
+        # One script configures, persists and links (multipath too).
         plan.append({'name': 'guest', 'offline': list(new_fcps)})
-        if multipath:
-            # Separate step so that the map found by 'guest' is journaled
-            # before the link script runs (its undo is the guest undo).
-            plan.append({'name': 'link'})
     else:
         plan.append({'name': 'notice'})
     return plan
@@ -95,6 +92,19 @@ def parse_dedications(lines):
         if m:
             out.add(m.group(1).lower().zfill(4))
     return out
+
+
+def _vol_spec(vol):
+    """(VolumeSpec, Distro) of a volume record of the state file."""
+    return (scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
+                               vol['lun'], vol['mountpoint']),
+            scripts.Distro(*vol['distro']))
+
+
+def setupdisk_linked(vol):
+    """Did setupDisk's createfilesysnode link this volume's mountpoint?"""
+    spec, distro = _vol_spec(vol)
+    return scripts.setupdisk_links(distro, spec)
 
 
 def _parts(op):
@@ -131,6 +141,7 @@ class StepRunner:
         elif name == 'guest':
             return self._guest_attach(node, spec, distro)
         elif name == 'link':
+            # Journals of an older release: the attach script links now.
             found = [s for s in op['steps'] if s['name'] == 'guest'][0]
             self.run_script(node, scripts.render_link(
                 distro, spec, found['map'], found['wwid']))
@@ -141,9 +152,11 @@ class StepRunner:
             self.client.chvm(node, *connection.aemod_volume_args(
                 'addScsiVolume', target, spec.fcps))
             first = spec.paths[0]
-            self.client.chvm(node, *connection.aemod_create_link_args(
-                spec.mountpoint,
-                scripts.by_path(distro, first.fcp, first.wwpn, spec.lun)))
+            if spec.multipath or scripts.setupdisk_links(distro, spec):
+                # Else its rule could never match: verify() links.
+                self.client.chvm(node, *connection.aemod_create_link_args(
+                    spec.mountpoint,
+                    scripts.by_path(distro, first.fcp, first.wwpn, spec.lun)))
         elif name == 'notice_remove':
             self.client.chvm(node, *connection.aemod_remove_link_args(
                 spec.mountpoint))
@@ -231,15 +244,21 @@ class StepRunner:
     # -- guest scripts ---------------------------------------------------------
 
     def run_script(self, node, script):
-        """xdsh one script; its output lines, or GuestScriptError."""
-        try:
-            result = self.client.xdsh(node, script, timeout=self.timeout)
-        except xexc.XCATCommandError as e:
-            out = e.result.node_lines(node) if e.result is not None else []
-            tail = ' | '.join(out[-6:])
-            raise GuestScriptError('volume script failed in %s: %s; output: '
-                                   '%s' % (node, e, tail or '(none)')) from e
-        return result.node_lines(node)
+        """xdsh one script; its stdout lines, or GuestScriptError.
+
+        Judged on the script's "done" line and xdsh's status
+        (scripts.judge); stderr is logged, never taken as the verdict.
+        """
+        result = self.client.xdsh(node, script, timeout=self.timeout)
+        for line in result.stderr:
+            LOG.info('Volume script in %s, stderr: %s', node, line)
+        reason = scripts.judge(script, result.stdout, result.stderr,
+                               result.errorcode, result.status_received)
+        if reason is not None:
+            what = scripts.expected_done(script)[len(scripts.DONE_PREFIX):]
+            raise GuestScriptError('volume script (%s) failed in %s: %s'
+                                   % (what.split(' ')[0], node, reason))
+        return list(result.stdout)
 
     def query_units(self, node):
         """(units {(fcp, wwpn, lun): hctl}, multipath -ll lines): 1 xdsh."""
@@ -272,12 +291,25 @@ class StepRunner:
         self.run_script(node, scripts.render_detach(
             distro, spec, map_name=map_name, offline_fcps=offline))
 
-    def link(self, node, vol):
-        """Mountpoint rule and link for the multipath map of a volume."""
-        spec = scripts.VolumeSpec(tuple(vol['fcps']), tuple(vol['wwpns']),
-                                  vol['lun'], vol['mountpoint'])
-        self.run_script(node, scripts.render_link(
-            scripts.Distro(*vol['distro']), spec, vol['map'], vol['wwid']))
+    def boot_fixups(self, node, links, unpersists):
+        """One xdsh after a boot for what setupDisk left undone.
+
+        ``links``: volume records whose mountpoint setupDisk did not link
+        (with 'map'/'wwid' for multipath); ``unpersists``: records of
+        LUNs detached while the guest was logged off.
+        """
+        parts = []
+        for vol in links:
+            spec, distro = _vol_spec(vol)
+            if spec.multipath:
+                parts.append(scripts.render_link(distro, spec, vol['map'],
+                                                 vol['wwid']))
+            else:
+                parts.append(scripts.render_link_single(distro, spec))
+        for vol in unpersists:
+            parts.append(scripts.render_unpersist(*reversed(_vol_spec(vol))))
+        if parts:
+            self.run_script(node, scripts.join(parts))
 
     def rescan(self, node, vol):
         units, _lines = self.query_units(node)

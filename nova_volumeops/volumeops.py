@@ -319,8 +319,13 @@ class VolumeOps:
         with self.store.transaction() as st:
             inst = st['instances'][guest.uuid]
             inst['ops'].pop(vid, None)
-            inst['volumes'].pop(vid, None)
-            if not inst['volumes'] and not inst['ops'] and not inst['dedicated']:
+            vol = inst['volumes'].pop(vid, None)
+            if not op['running'] and vol is not None:
+                # setupDisk un-persists only some forms at boot: the next
+                # verify() removes the rest (steps.StepRunner.boot_fixups).
+                inst.setdefault('unpersist', {})[vid] = vol
+            if not inst['volumes'] and not inst['ops'] and \
+                    not inst['dedicated'] and not inst.get('unpersist'):
                 # The last detach releases the instance's FCPs.
                 del st['instances'][guest.uuid]
         LOG.info('Volume %s detached from %s', vid, guest.node)
@@ -361,52 +366,81 @@ class VolumeOps:
 
         One xdsh (``lszfcp -D``, ``multipath -ll``): a volume whose LUN has
         enough working paths (min_volume_paths, zvm_xcat.fcpaths) becomes
-        'attached', otherwise 'boot-failed'.
+        'attached', otherwise 'boot-failed'. Then at
+        most one more xdsh for what setupDisk leaves undone at boot: the
+        mountpoint of a multipath volume (setupDisk links one path) or of
+        an Ubuntu LUN below 256 (its rule never matches), and the
+        persistence of LUNs detached while the guest was logged off.
         """
         with self._lock(guest):
             inst = self.store.read()['instances'].get(guest.uuid)
             pending = {vid: v for vid, v in (inst or {}).get('volumes', {}).items()
                        if v['state'] in (fcp_state.PENDING_BOOT,
                                          fcp_state.BOOT_FAILED)}
-            if not pending:
-                return {vid: v['state'] for vid, v in
-                        (inst or {}).get('volumes', {}).items()}
-            if self.client.power_state(guest.node) != 'on':
-                return {vid: v['state'] for vid, v in inst['volumes'].items()}
-            units, maps = self.runner.query_units(guest.node)
-            relink = []
-            with self.store.transaction() as st:
-                vols = st['instances'][guest.uuid]['volumes']
-                for vid, vol in pending.items():
-                    # The pairs the SAN really gives (a dual fabric zones
-                    # each device to half the ports), judged as at attach.
-                    paths = [(f, w, vol['lun']) for f in vol['fcps']
-                             for w in vol['wwpns'] if (f, w, vol['lun']) in units]
-                    why = fcpaths.shortfall(
-                        vol['fcps'], [(f, w) for f, w, _l in paths],
-                        self.min_volume_paths)
-                    if why:
-                        vols[vid]['state'] = fcp_state.BOOT_FAILED
-                        vols[vid]['error'] = 'LUN %s at boot: %s' % (vol['lun'], why)
-                        LOG.error('Volume %s of %s not configured at boot: %s',
-                                  vid, guest.node, vols[vid]['error'])
-                        continue
-                    found = scripts.parse_multipath_map(
-                        maps, [units[p] for p in paths])
-                    vols[vid].update(state=fcp_state.ATTACHED, error=None)
-                    if found and len(paths) > 1:
-                        vols[vid]['map'], vols[vid]['wwid'] = found
-                        relink.append(dict(vols[vid]))
-                states = {vid: v['state'] for vid, v in vols.items()}
-            for vol in relink:
-                # setupDisk linked the mountpoint to one path (sd*) unless
-                # the LUN has several target WWPNs; point it at the map.
-                try:
-                    self.runner.link(guest.node, vol)
-                except steps_mod.GuestScriptError as e:
-                    LOG.warning('Mountpoint %s of %s still points at a single '
-                                'path: %s', vol['mountpoint'], guest.node, e)
-            return states
+            unpersist = _still_to_unpersist(inst or {})
+            if not (pending or unpersist) or \
+                    self.client.power_state(guest.node) != 'on':
+                return self.volume_states(guest)
+            relink = self._confirm(guest, pending) if pending else []
+            try:
+                self.runner.boot_fixups(guest.node, relink,
+                                        list(unpersist.values()))
+            except steps_mod.GuestScriptError as e:
+                LOG.warning('Links or un-persisting in %s not done (next '
+                            'boot retries the un-persisting): %s',
+                            guest.node, e)
+                return self.volume_states(guest)
+            if inst.get('unpersist'):
+                with self.store.transaction() as st:
+                    inst = st['instances'][guest.uuid]
+                    for vid in list(inst.get('unpersist', {})):
+                        inst['unpersist'].pop(vid, None)
+                    if not inst.get('unpersist'):
+                        inst.pop('unpersist', None)
+                    if not fcp_state.holds_fcps(inst, self.clock()):
+                        del st['instances'][guest.uuid]
+                LOG.info('LUNs of volumes %s detached from %s while it was '
+                         'logged off are no longer persisted', sorted(unpersist),
+                         guest.node)
+            return self.volume_states(guest)
+
+    def has_boot_work(self, guest):
+        """Is there anything for verify() after the guest's boot?"""
+        inst = self.store.read()['instances'].get(guest.uuid) or {}
+        return bool(inst.get('unpersist')) or any(
+            v['state'] != fcp_state.ATTACHED
+            for v in inst.get('volumes', {}).values())
+
+    def _confirm(self, guest, pending):
+        """Pending volumes -> attached/boot-failed; those to (re)link."""
+        units, maps = self.runner.query_units(guest.node)
+        relink = []
+        with self.store.transaction() as st:
+            vols = st['instances'][guest.uuid]['volumes']
+            for vid, vol in pending.items():
+                # The pairs the SAN really gives (a dual fabric zones each
+                # device to half the ports), judged as at attach.
+                paths = [(f, w, vol['lun']) for f in vol['fcps']
+                         for w in vol['wwpns'] if (f, w, vol['lun']) in units]
+                why = fcpaths.shortfall(vol['fcps'],
+                                        [(f, w) for f, w, _l in paths],
+                                        self.min_volume_paths)
+                if why:
+                    vols[vid]['state'] = fcp_state.BOOT_FAILED
+                    vols[vid]['error'] = 'LUN %s at boot: %s' % (
+                        vol['lun'], why)
+                    LOG.error('Volume %s of %s not configured at boot: %s',
+                              vid, guest.node, vols[vid]['error'])
+                    continue
+                found = scripts.parse_multipath_map(
+                    maps, [units[p] for p in paths])
+                vols[vid].update(state=fcp_state.ATTACHED, error=None)
+                if found and len(paths) > 1:
+                    vols[vid]['map'], vols[vid]['wwid'] = found
+                if found if len(paths) > 1 else \
+                        not steps_mod.setupdisk_linked(vols[vid]):
+                    relink.append(dict(vols[vid]))
+        return relink
 
     def volume_states(self, guest):
         inst = self.store.read()['instances'].get(guest.uuid)
@@ -481,8 +515,9 @@ class VolumeOps:
                 if uuid not in self.store.read()['instances'] or \
                         not self._check_dedications(guest, report):
                     continue
-            if any(v['state'] == fcp_state.PENDING_BOOT
-                   for v in inst['volumes'].values()):
+            if inst.get('unpersist') or any(
+                    v['state'] == fcp_state.PENDING_BOOT
+                    for v in inst['volumes'].values()):
                 try:
                     report['verified'][uuid] = self.verify(guest)
                 except xexc.XCATError as e:
@@ -516,3 +551,15 @@ class VolumeOps:
                 inst['dedicated'].append(f)
                 report['dedications_fixed'].append((guest.uuid, f, 'adopted'))
         return True
+
+
+def _still_to_unpersist(inst):
+    """Records of LUNs detached while logged off that no volume uses again.
+
+    A LUN attached again since (same guest, same paths) must stay.
+    """
+    in_use = {(f, w, v['lun']) for v in inst.get('volumes', {}).values()
+              for f in v['fcps'] for w in v['wwpns']}
+    return {vid: v for vid, v in inst.get('unpersist', {}).items()
+            if not in_use & {(f, w, v['lun']) for f in v['fcps']
+                             for w in v['wwpns']}}

@@ -7,7 +7,11 @@ A fault matches a request by method, resource, option and node (each optional;
 - ``status``: that HTTP status with an HTML ``<p>text</p>`` body, not run;
 - ``delay``: sleep ``delay`` seconds, then run normally;
 - ``drop``: close the connection without a response;
-- ``malformed``: HTTP 200 with a body that is not JSON.
+- ``malformed``: HTTP 200 with a body that is not JSON;
+- xdsh only, the command runs in the guest: ``stderr`` adds ``text`` as a
+  line of the command's stderr (a tool's warning on a run that worked);
+  ``guest_fail`` makes the guest command named ``text`` fail during that
+  run (rc 1, ``<text>: injected failure`` on stderr), like a broken tool.
 
 ``after`` skips the first N matching requests; ``count`` is how many times the
 fault fires (0 = for ever).  With ``execute=True`` (an extension of the
@@ -18,7 +22,8 @@ answer, which shows a client a failure for a change that did reach xCAT.
 import threading
 import time
 
-ACTIONS = ('error', 'status', 'delay', 'drop', 'malformed')
+ACTIONS = ('error', 'status', 'delay', 'drop', 'malformed', 'stderr', 'guest_fail')
+GUEST_ACTIONS = ('stderr', 'guest_fail')
 
 
 class Fault:

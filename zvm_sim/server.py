@@ -123,6 +123,10 @@ class App:
         if fault is not None and fault.action == 'delay':
             time.sleep(fault.delay)
             fault = None
+        if fault is not None and fault.action in controls.GUEST_ACTIONS:
+            if command == 'xdsh':
+                extra = dict(extra, fault=(fault.action, fault.text or ''))
+            fault = None
         if fault is not None and not fault.execute:
             return self._fault_response(fault, ctype)
         self.controls.wait_latency(call['option'])

@@ -62,6 +62,7 @@ import requests
 
 from zvm_xcat import address
 from zvm_xcat import conf as xconf
+from zvm_xcat import dsh
 from zvm_xcat import exception as exc
 from zvm_xcat import parsers
 from zvm_xcat import redact
@@ -321,6 +322,10 @@ class XCATClient(object):
         CGI), so it may contain spaces; callers render it from validated
         values. ``options`` goes to xdsh -o (ssh options), ``timeout`` to
         xdsh -t (seconds).
+
+        Returns a :class:`zvm_xcat.dsh.DshResult` and raises only when the
+        request itself failed (HTTP, connection): error elements of an xdsh
+        reply are the command's stderr, not a failure (see zvm_xcat.dsh).
         """
         node = validate.node_name(node)
         if not isinstance(command, str) or not command.strip():
@@ -339,7 +344,13 @@ class XCATClient(object):
                 raise exc.XCATInvalidArgument('timeout', '%r is not a number '
                                               'of seconds' % (timeout,))
             body.append('timeout=%d' % timeout)
-        return self.request('PUT', 'nodes/%s/dsh' % node, body=body)
+        try:
+            result = self.request('PUT', 'nodes/%s/dsh' % node, body=body)
+        except exc.XCATCommandError as error:
+            if error.result is None:
+                raise
+            result = error.result
+        return dsh.parse(result, node)
 
     def power(self, node, action):
         """``rpower <node> <action>`` (PUT nodes/<node>/power)."""

@@ -118,10 +118,15 @@ class CinderNodeFcp(object):
             LOG.debug('local cio_ignore -r %(dev)s: %(err)s',
                       {'dev': bid, 'err': exc})
         try:
-            self._client.xdsh(self._node, 'cio_ignore -r %s' % bid)
+            result = self._client.xdsh(self._node, 'cio_ignore -r %s' % bid)
         except xcat_exc.XCATError as exc:
             LOG.warning('cio_ignore -r %(dev)s through xCAT failed: '
                         '%(err)s', {'dev': bid, 'err': exc})
+            return
+        # xdsh's verdict is its status, not its error elements (stderr).
+        if not result.ok:
+            LOG.warning('cio_ignore -r %(dev)s through xCAT failed: '
+                        '%(err)s', {'dev': bid, 'err': result.summary()})
 
     def busy(self, devno):
         return bool(self._in_use(devno) or self._sysfs.units(devno))

@@ -221,7 +221,7 @@ def run_command(sim, command, node, args, extra):
         # Known to the tables only (added with tabch): no z/VM object behind it.
         return [reply.println('%s: (Error) Missing node HCP' % node)]
     if command == 'xdsh':
-        return xcatd.xdsh(sim, node, extra['elements'])
+        return xcatd.xdsh(sim, node, extra['elements'], extra.get('fault'))
     if command == 'lsdef':
         return [reply.println('Object name: %s' % node)]
     if command == 'nodestat':

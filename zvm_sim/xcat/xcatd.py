@@ -10,12 +10,25 @@ Each handler returns the list of response messages the plugin would send
 - rpower: zvm.pm powerVM (stat via ``vmcp q user``: ``node: on|off``;
   isreachable: ``node: reachable|unreachable``; on/off through Image_Activate /
   Image_Deactivate).
-- xdsh: output lines prefixed ``node: ``; a non-zero exit code adds an error
-  message; an unreachable node gives ssh's error and return code 255.
+- xdsh: xdsh.pm 1280-1316 and DSHCLI.pm 580-690: the command gets DSHCLI's
+  ``; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"`` appended
+  (DSHCLI.pm 2605-2621) and runs as one ``bash -c``; stdout lines come back as
+  one ``data`` message, every stderr line in one ``error`` message
+  (NoErrorPrefix, errorcode 0) even on success, both with ``node: `` in front
+  (DSHCore pipe_handler_buffer labels).  The status line is removed from the
+  output; when it never came (``exit``, a ``set -e`` stop, a syntax error from
+  the appended text) the error " A return code for the command run on the host
+  <node> was not received." follows.  The status itself is only in the closing
+  ``{"errorcode": [N]}``, N = failed nodes.  An unreachable node: ssh's error
+  line, ssh's exit code 255, so no "not received" message.  Not modelled:
+  DSHCLI's locale pre-command (``export LANG=...;``), which changes nothing
+  the guest model does.
 - lsxcatd -v: ``Version 2.8.3.16 (git commit <hash>, built <date>)``.
 - gettab/tabdump/tabch: xCAT table commands on the zvm, hosts and nodetype
   tables (``data`` messages: one value, or ``tab.col: value`` lines).
 """
+
+import re
 
 from zvm_sim.core import guestlink
 from zvm_sim.core.model import TABLE_COLUMNS
@@ -190,25 +203,54 @@ def rpower(sim, node, args):
 
 # --- xdsh --------------------------------------------------------------------------
 
-def xdsh(sim, node, elements):
+# DSHCLI.pm 2616: appended to every command (bash syntax).
+DSH_POST_COMMAND = '; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"'
+_DSH_TARGET_RC = re.compile(r':DSH_TARGET_RC=([0-9]*):\n?')
+
+
+def xdsh(sim, node, elements, fault=None):
+    """``fault``: (action, text) of a test control (controls.GUEST_ACTIONS)."""
     kind, system, guest = sim.find_node(node)
     command = elements.get('command')
     if not command:
         return [reply.error('Error: No command argument provided')]
     if kind != 'guest' or not guest.reachable:
-        return [reply.error('%s: ssh: connect to host %s port 22: No route to host'
-                            % (node, node)),
-                reply.error('Error: %s remote Command return code = 255.' % node)]
+        return dsh_messages(node, '', 'ssh: connect to host %s port 22: No route to '
+                            'host\n' % node, 255, None)
     # The guest model has its own lock; holding the model lock here would let a
     # slow command (sleep) stall every chvm.
-    rc, out, err = guestlink.run(guest.linux, command)
+    action, text = fault or (None, '')
+    broken = {text: '%s: injected failure\n' % text} if action == 'guest_fail' else {}
+    exit_code, out, err = guestlink.run(guest.linux, command + DSH_POST_COMMAND,
+                                        broken=broken)
     sim.save()
+    if action == 'stderr':
+        err = text + '\n' + err
+    found = _DSH_TARGET_RC.search(out)
+    target_rc = None
+    if found:
+        target_rc = int(found.group(1) or 0)
+        out = out[:found.start()] + out[found.end():]
+    return dsh_messages(node, out, err, exit_code if exit_code == 255 else 0, target_rc)
+
+
+def dsh_messages(node, out, err, exit_code, target_rc):
+    """The reply messages of one node's run (DSHCLI.pm 580-690, xdsh.pm 1313)."""
     msgs = []
-    text = out + err
-    if text:
-        msgs.append(reply.data(reply.with_hostname(node, text).rstrip('\n')))
-    if rc:
-        msgs.append(reply.error('Error: %s remote Command return code = %d.' % (node, rc)))
+    if out.strip('\n'):
+        msgs.append(reply.data(reply.with_hostname(node, out).rstrip('\n')))
+    if err.strip('\n'):
+        msgs.append({'error': [reply.with_hostname(node, err).rstrip('\n')],
+                     'NoErrorPrefix': ['1'], 'errorcode': ['0']})
+    if exit_code:
+        failed = 1
+    elif target_rc is None:
+        msgs.append(reply.error(' A return code for the command run on the host %s '
+                                'was not received.' % node))
+        failed = 1
+    else:
+        failed = 1 if target_rc else 0
+    msgs.append({'errorcode': [str(failed)]})
     return msgs
 
 

@@ -23,6 +23,7 @@ import os
 
 from oslo_concurrency import processutils
 
+from zvm_xcat import dsh
 from zvm_xcat import exception as xcat_exc
 
 
@@ -33,9 +34,11 @@ class FakeXCAT(object):
         self.fail_dedicate = False    # True, or a set of device numbers
         self.already_dedicated = False
         self.fail_undedicate = False
+        self.dsh_result = None        # a zvm_xcat.dsh.DshResult to answer
 
     def xdsh(self, node, command, **kwargs):
         self.calls.append((node, 'xdsh', command))
+        return self.dsh_result or dsh.DshResult(node, errorcode=0)
 
     def chvm(self, node, *args, **kwargs):
         self.calls.append((node,) + args)

@@ -15,6 +15,7 @@ Outcomes are read back from the tree: units configured, disks and by-path
 links present, FCP devices dedicated/online, xCAT calls made.
 """
 
+import logging
 import os
 
 import fixtures
@@ -25,6 +26,7 @@ from cinder_zvm.hostattach import errors
 from cinder_zvm.hostattach import waiting
 from tests.cinder import cinder_test
 from tests.cinder.unit import fake_cinder_node
+from zvm_xcat import dsh
 
 W1 = '500507680b21bac6'
 W2 = '500507680b22bac6'
@@ -281,6 +283,24 @@ class ConnectorTestCase(cinder_test.TestCase):
         self.assertEqual(['--dedicatedevice'],
                          [c[1] for c in self.xcat.calls])
         self.assertIn(('cio_ignore', '-r', '0.0.1f00'), self.node.commands)
+
+    def test_xdsh_stderr_with_status_0_is_no_failure(self):
+        """xdsh.pm/DSHCLI.pm: stderr is an error element even on success."""
+        self.xcat.dsh_result = dsh.DshResult(
+            'cinder1', stderr=('cio_ignore: warning',), errorcode=0)
+        logs = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
+        self.connector.connect_volume(self.props())
+        self.assertIn(('cinder1', 'xdsh', 'cio_ignore -r 0.0.1f00'),
+                      self.xcat.calls)
+        self.assertNotIn('cio_ignore', logs.output)
+
+    def test_xdsh_failure_is_logged_with_its_stderr(self):
+        self.xcat.dsh_result = dsh.DshResult(
+            'cinder1', stderr=('cio_ignore: Device not found',), errorcode=1)
+        logs = self.useFixture(fixtures.FakeLogger(level=logging.WARNING))
+        self.connector.connect_volume(self.props())
+        self.assertIn('cio_ignore -r 0.0.1f00 through xCAT failed: errorcode '
+                      '1; stderr: cio_ignore: Device not found', logs.output)
 
     def test_already_dedicated_device_is_used_and_not_undone(self):
         self.xcat.already_dedicated = True

@@ -101,10 +101,23 @@ class TestAddRemoveZfcp(simbase.SimTestCase):
                       self.errors(data))
 
 
+NOT_RECEIVED = ' A return code for the command run on the host %s was not received.'
+
+
 class TestXdsh(simbase.SimTestCase):
+    """xdsh replies as xdsh.pm 1280-1316 and DSHCLI.pm 580-690 shape them."""
 
     def dsh(self, node, command):
-        return self.put('nodes/%s/dsh' % node, 'command=%s' % command)
+        data = self.put('nodes/%s/dsh' % node, 'command=%s' % command)
+        for message in data:
+            message.pop('xcatdsource', None)
+        return data
+
+    @staticmethod
+    def status(data):
+        """The closing element: the number of failed nodes (xdsh.pm 1313)."""
+        assert set(data[-1]) == {'errorcode'}, data[-1]
+        return data[-1]['errorcode']
 
     def test_wrong_sequence_fails_then_right_one_works(self):
         """xdsh: wrong sequences fail, the right one works.
@@ -112,35 +125,59 @@ class TestXdsh(simbase.SimTestCase):
         An FCP not dedicated cannot be set online; unit_add needs the device online.
         """
         data = self.dsh('vm1', 'chccwdev -e 1f02')
-        self.assertEqual(['Error: vm1 remote Command return code = 1.'], self.errors(data))
+        self.assertEqual(['1'], self.status(data))
         self.assertEqual([], self.sim.admin.guest('vm1')['linux_state']['online_fcp'])
         self.chvm('vm1', '--dedicatedevice 1f02 1f02 0')
         data = self.dsh('vm1', 'cio_ignore -r 1f02 && echo 0x%s > '
                                '/sys/bus/ccw/drivers/zfcp/0.0.1f02/0x%s/unit_add' % (LUN, W))
-        self.assertTrue(self.errors(data))
+        self.assertEqual(['1'], self.status(data))
         self.assertEqual({}, self.sim.admin.guest('vm1')['linux_state']['units'])
         data = self.dsh('vm1', 'chccwdev -e 1f02 && echo 0x%s > '
                                '/sys/bus/ccw/drivers/zfcp/0.0.1f02/0x%s/unit_add' % (LUN, W))
-        self.assertEqual([], self.errors(data))
+        self.assertEqual(([], ['0']), (self.errors(data), self.status(data)))
         linux = self.sim.admin.guest('vm1')['linux_state']
         self.assertEqual((['1f02'], {'1f02': {W: [LUN]}}), (linux['online_fcp'],
                                                             linux['units']))
 
-    def test_output_lines_prefixed(self):
+    def test_output_lines_prefixed_status_line_removed(self):
         data = self.dsh('vm1', 'echo a; echo b')
-        self.assertEqual([{'data': ['vm1: a\nvm1: b'], 'xcatdsource': ['xcat']}], data)
+        self.assertEqual([{'data': ['vm1: a\nvm1: b']}, {'errorcode': ['0']}], data)
 
-    def test_unknown_command_is_127(self):
+    def test_stderr_is_an_error_element_even_on_success(self):
+        """DSHCLI.pm 589-592: stderr lines, NoErrorPrefix, errorcode 0."""
+        data = self.dsh('vm1', 'echo out; nosuchcommand; echo end')
+        self.assertEqual([{'data': ['vm1: out\nvm1: end']},
+                          {'error': ['vm1: bash: line 1: nosuchcommand: command not found'],
+                           'NoErrorPrefix': ['1'], 'errorcode': ['0']},
+                          {'errorcode': ['0']}], data)
+
+    def test_non_zero_status_at_the_end_is_only_the_errorcode(self):
+        """A command that ran to its end: no error element, errorcode 1."""
+        data = self.dsh('vm1', 'echo a; false')
+        self.assertEqual([{'data': ['vm1: a']}, {'errorcode': ['1']}], data)
         data = self.dsh('vm1', 'nosuchcommand')
-        self.assertEqual(['Error: vm1 remote Command return code = 127.'], self.errors(data))
+        self.assertEqual(['1'], self.status(data))
+        self.assertNotIn('remote Command return code', str(data))
+
+    def test_exit_before_the_status_echo_is_not_received(self):
+        """DSHCLI.pm 664-679: exit, a set -e stop, a trailing newline."""
+        for command in ('echo a; exit 3', 'set -e\necho a\nfalse\necho b',
+                        'echo a\n', 'echo a # comment'):
+            data = self.dsh('vm1', command)
+            self.assertEqual({'data': ['vm1: a']}, data[0], command)
+            self.assertIn(NOT_RECEIVED % 'vm1', self.errors(data), command)
+            self.assertEqual(['1'], self.status(data), command)
 
     def test_stopped_or_unreachable_guest(self):
+        """ssh fails (exit code 255): its message, no status line wanted."""
         for node in ('vm3', 'vm24'):
             data = self.dsh(node, 'true')
-            self.assertIn('Error: %s remote Command return code = 255.' % node,
-                          self.errors(data))
+            self.assertEqual([{'error': ['%s: ssh: connect to host %s port 22: No route '
+                                         'to host' % (node, node)],
+                               'NoErrorPrefix': ['1'], 'errorcode': ['0']},
+                              {'errorcode': ['1']}], data)
         self.sim.admin.set_reachable('vm1', False)
-        self.assertTrue(self.errors(self.dsh('vm1', 'true')))
+        self.assertEqual(['1'], self.status(self.dsh('vm1', 'true')))
         self.assertEqual(['vm1: unreachable'],
                          self.infos(self.put('nodes/vm1/power', 'isreachable')))
 

@@ -115,6 +115,20 @@ class ShellTest(testtools.TestCase):
         self.assertEqual(2, rc)
         self.assertIn('syntax error', err)
 
+    def test_syntax_error_after_complete_lines(self):
+        """bash -c runs the lines before a syntax error.
+
+        Such as xdsh's appended '; DSH_TARGET_RC=...' after a final newline
+        (DSHCLI.pm 2616).
+        """
+        rc, out, err = self.run_script('echo a\n; echo b')
+        self.assertEqual((2, 'a\n'), (rc, out))
+        self.assertIn("syntax error near unexpected token `;'", err)
+
+    def test_assignment_then_expansion(self):
+        rc, out, _ = self.run_script('false; RC=$?; echo ":RC=${RC}:"')
+        self.assertEqual((0, ':RC=1:\n'), (rc, out))
+
     def test_redirect_to_missing_directory(self):
         """The redirection fails before the command runs: rc 1."""
         rc, out, err = self.run_script('echo x > /nonexistent/dir/file')

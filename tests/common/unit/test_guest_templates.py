@@ -85,3 +85,25 @@ class TemplatesTest(testtools.TestCase):
         state = guest.state()
         self.assertEqual(({}, {}, {}), (state['units'], state['multipath'],
                                         state['mountpoints']))
+
+    def test_a_wwid_that_is_not_plain_text_never_enters_a_rule(self):
+        """Only a plain WWID enters the multipath link rule.
+
+        The rule is built from the LUN's ID_SERIAL in the guest; one with a
+        quote could add keys (RUN+=) to a udev rule.
+        """
+        if scripts is None:
+            self.skipTest('nova_volumeops.scripts not importable')
+        host = gf.FakeHost()
+        host.lun_wwid = lambda wwpn, lun: '3600", RUN+="/bin/evil'
+        family = scripts.resolve_distro('rhel', '9.2')
+        spec = scripts.VolumeSpec(fcps=('1f00', '2f00'), wwpns=(gf.WWPN1,),
+                                  lun=gf.LUN1, mountpoint='/dev/vdb')
+        guest = GuestLinux('vm1', 'rhel', '9.2', host)
+        guest.power_on()
+        rc, out, _ = guest.run(scripts.render_attach(family, spec))
+        self.assertNotEqual(0, rc)
+        self.assertIn('nova_volumeops step: link /dev/vdb to the multipath '
+                      'map', out.splitlines()[-1])
+        rules = guest.store.files.get('/etc/udev/rules.d/56-zfcp.rules', '')
+        self.assertNotIn('evil', rules)

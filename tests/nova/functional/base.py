@@ -166,6 +166,17 @@ class SimulatorTestCase(testtools.TestCase):
         return linux['files']['links'].get(mountpoint) or \
             linux['udev'].get(mountpoint)
 
+    def map_link(self, node, mountpoint):
+        """The multipath map a /dev link leads to, else the raw target.
+
+        Made by ln (to /dev/mapper/<map>) or by a udev rule (to dm-N).
+        """
+        target = self.link(node, mountpoint)
+        for name, mp in self.linux(node)['multipath']['maps'].items():
+            if target in ('/dev/mapper/' + name, 'dm-%d' % mp['dm']):
+                return name
+        return target
+
     def guest_files(self, node):
         return dict(self.linux(node)['files']['files'])
 

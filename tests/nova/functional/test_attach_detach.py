@@ -46,7 +46,7 @@ class TestRunningGuest(base.SimulatorTestCase):
         maps = self.linux(node)['multipath']['maps']
         self.assertEqual(1, len(maps))
         name = next(iter(maps))
-        self.assertEqual('/dev/mapper/' + name, self.link(node, '/dev/vdb'))
+        self.assertEqual(name, self.map_link(node, '/dev/vdb'))
         self.assertEqual({'v1': 'attached'}, self.ops.volume_states(g))
 
         self.ops.detach(g, ci, '/dev/vdb')
@@ -103,8 +103,7 @@ class TestRunningGuest(base.SimulatorTestCase):
                           for f in ci2['data']['zvm_fcp']}, self.units('vm1'))
         maps = self.linux('vm1')['multipath']['maps']
         self.assertEqual(1, len(maps))
-        self.assertEqual('/dev/mapper/' + next(iter(maps)),
-                         self.link('vm1', '/dev/vdc'))
+        self.assertEqual(next(iter(maps)), self.map_link('vm1', '/dev/vdc'))
         self.assertIsNone(self.link('vm1', '/dev/vdb'))
         self.assertEqual(set(ci2['data']['zvm_fcp']), self.directory('vm1'))
 
@@ -195,8 +194,7 @@ class TestStoppedGuest(base.SimulatorTestCase):
         self.assertEqual({'v1': 'attached'}, self.ops.verify(g))
         maps = self.linux(node)['multipath']['maps']
         # setupDisk linked one path; verify pointed it at the map.
-        self.assertEqual('/dev/mapper/' + next(iter(maps)),
-                         self.link(node, '/dev/vdb'))
+        self.assertEqual(next(iter(maps)), self.map_link(node, '/dev/vdb'))
         rules = self.guest_files(node)['/etc/udev/rules.d/56-zfcp.rules']
         self.assertEqual(1, rules.count('SYMLINK+="vdb'), rules)
         self.assertIn('DM_UUID', rules)

@@ -67,8 +67,7 @@ class TestCinderAnswersOurConnector(base.SimulatorTestCase):
         self.assertEqual({(f, w, lun) for f in connector['zvm_fcp']
                           for w in wwpns}, self.units('vm1'))
         maps = self.linux('vm1')['multipath']['maps']
-        self.assertEqual('/dev/mapper/' + next(iter(maps)),
-                         self.link('vm1', '/dev/vdb'))
+        self.assertEqual(next(iter(maps)), self.map_link('vm1', '/dev/vdb'))
         rows = [r for r in self.sim.admin.pool(base.HV, data['zvm_pool'])
                 if r['lun'] == lun]
         self.assertEqual([('used', 'vm1')], [(r['status'], r['owner'])

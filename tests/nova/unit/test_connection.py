@@ -106,7 +106,7 @@ class TestPlans(testtools.TestCase):
             ['dedicate', 'dedicate', 'pool', 'guest'],
             [s['name'] for s in steps.attach_plan(['1f00', '2f00'], True)])
         self.assertEqual(
-            ['pool', 'guest', 'link'],
+            ['pool', 'guest'],
             [s['name'] for s in steps.attach_plan([], True, multipath=True)])
         self.assertEqual(['pool', 'notice'],
                          [s['name'] for s in steps.attach_plan([], False)])

@@ -176,12 +176,12 @@ class TestErrorMapping(testtools.TestCase):
         self.assertIn('none left', str(e))
 
     def test_power_on_confirms_pending_volumes(self):
-        self.ops.volume_states.return_value = {'v1': 'pending-boot'}
+        self.ops.has_boot_work.return_value = True
         self.ops.verify.return_value = {'v1': 'attached'}
         self.drv.power_on(None, make_instance(), None)
         self.ops.verify.assert_called_once()
 
     def test_power_on_without_pending_volumes_costs_nothing(self):
-        self.ops.volume_states.return_value = {'v1': 'attached'}
+        self.ops.has_boot_work.return_value = False
         self.drv.power_on(None, make_instance(), None)
         self.ops.verify.assert_not_called()

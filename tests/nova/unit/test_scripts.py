@@ -38,12 +38,18 @@ MULTI = scripts.VolumeSpec(('1f00', '2f00'), ('500507680b21bac6',),
 SINGLE = scripts.VolumeSpec(('1f00',), ('500507680b21bac6',),
                             '4001400500000000', '/dev/sdc')
 WWID = '36005076802810d2c1800000000000041'
+# LUN 1: systemd's by-path name is ...-lun-1 on Ubuntu.
+SMALL = scripts.VolumeSpec(('1f00',), ('500507680b21bac6',),
+                           '0001000000000000', '/dev/vdd')
 
 # The guest shell subset of doc/source/contributor/internals.rst.
 ALLOWED = {'cio_ignore', 'chccwdev', 'echo', 'cat', 'grep', 'sed', 'rm', 'ln',
            'mkdir', 'test', '[', 'true', 'false', 'sleep', 'lszfcp', 'chzdev',
            'zfcp_host_configure', 'zfcp_disk_configure', 'multipath',
            'multipathd', 'udevadm', 'set', 'exit'}
+# The one pipeline of the templates: the WWID of a multipath LUN, read by
+# the guest (templates/_common.sh.j2 multipath_link).
+PIPELINE_START = 'udevadm info --query=property --name=/dev/disk/by-path/'
 
 
 def cases():
@@ -54,8 +60,11 @@ def cases():
         yield key + '-detach-multipath', scripts.render_detach(
             d, MULTI, map_name='mpatha', offline_fcps=('1f00', '2f00'))
         yield key + '-detach-single', scripts.render_detach(d, SINGLE)
+        yield key + '-unpersist', scripts.render_unpersist(d, MULTI)
     d = scripts.resolve_distro('rhel', '9')
     yield 'link-multipath', scripts.render_link(d, MULTI, 'mpatha', WWID)
+    d = scripts.resolve_distro('ubuntu', '22.04')
+    yield 'link-single', scripts.render_link_single(d, SMALL)
 
 
 CASES = dict(cases())
@@ -91,7 +100,14 @@ class TestGolden(testtools.TestCase):
         self.assertTrue(script.startswith('#!/bin/bash\n'))
         self.assertNotIn('$', script)
         self.assertNotIn('`', script)
-        self.assertNotRegex(script, r'(?<![|])\|(?![|])')   # no pipes
+        without_pipeline = '\n'.join(
+            line for line in script.splitlines()
+            if not line.startswith(PIPELINE_START))
+        self.assertNotRegex(without_pipeline, r'(?<![|])\|(?![|])')
+        # xdsh appends its status echo to the last line: a command.
+        self.assertFalse(script.endswith('\n'))
+        self.assertRegex(script.splitlines()[-1],
+                         r"^echo 'nova_volumeops done: [a-z]+( 0x[0-9a-f]{16})?'$")
         for cmd in commands(script):
             self.assertIn(cmd, ALLOWED, '%s uses %s' % (name, cmd))
 
@@ -119,13 +135,26 @@ class TestContent(testtools.TestCase):
                     self.assertEqual('4001400500000000', m.group(1), name)
 
     def test_persistence_per_distro(self):
+        # RHEL: /etc/zfcp.conf, the form setupDisk's removeScsiVolume and
+        # --removezfcp remove (xcat-core setupDisk 484-486).
         self.assertIn(">> /etc/zfcp.conf", CASES['rhel8-attach-multipath'])
-        self.assertIn('chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:'
-                      '0x4001400500000000 -e', CASES['rhel9-attach-multipath'])
+        self.assertIn("echo '0.0.2f00 0x500507680b21bac6 0x4001400500000000'"
+                      " >> /etc/zfcp.conf", CASES['rhel9-attach-multipath'])
+        self.assertNotIn('chzdev zfcp-lun', CASES['rhel9-attach-multipath'])
         self.assertIn('zfcp_disk_configure 0.0.1f00 0x500507680b21bac6 '
                       '0x4001400500000000 1', CASES['sles12-attach-single'])
         self.assertIn('chzdev zfcp-lun', CASES['sles15-attach-single'])
         self.assertIn('chzdev zfcp-host 1f00 -e', CASES['ubuntu-attach-single'])
+
+    def test_detach_removes_every_persistent_form(self):
+        for key in DISTROS:
+            for kind in ('single', 'multipath'):
+                script = CASES['%s-detach-%s' % (key, kind)]
+                self.assertIn("sed -i -e '/0.0.1f00 0x500507680b21bac6 "
+                              "0x4001400500000000/d' /etc/zfcp.conf", script)
+                self.assertIn("sed -i -e '/0x500507680b21bac6.*"
+                              "0x4001400500000000/d' /etc/udev/rules.d/"
+                              "51-zfcp-0.0.1f00.rules", script)
 
     def test_single_path_links_now_multipath_later(self):
         self.assertIn('ln -sf /dev/disk/by-path/ccw-0.0.1f00-zfcp-'
@@ -229,3 +258,43 @@ class TestParsing(testtools.TestCase):
     def test_scsi_lun(self):
         self.assertEqual(1074085889, scripts.scsi_lun('4001400500000000'))
         self.assertEqual(1, scripts.scsi_lun('0001000000000000'))
+
+
+class TestJudge(testtools.TestCase):
+    """scripts.judge: the "done" line and xdsh's status, nothing else."""
+
+    script = CASES['rhel9-attach-multipath']
+    done = 'nova_volumeops done: attach 0x4001400500000000'
+
+    def test_done_line_and_status_zero_is_success(self):
+        self.assertIsNone(scripts.judge(
+            self.script, ['nova_volumeops step: x', self.done],
+            ['udevadm: some warning'], 0, True))
+
+    def test_stopped_by_set_e(self):
+        reason = scripts.judge(
+            self.script, ['nova_volumeops step: bring the FCP devices online'],
+            ['chzdev: Device 0.0.1f00 not found'], 1, False)
+        self.assertIn('no return code came back', reason)
+        self.assertIn('at step "bring the FCP devices online"', reason)
+        self.assertIn('chzdev: Device 0.0.1f00 not found', reason)
+
+    def test_done_line_is_not_enough(self):
+        self.assertIn('it failed', scripts.judge(self.script, [self.done], [],
+                                                 1, True))
+        self.assertIn('no status', scripts.judge(self.script, [self.done], [],
+                                                 None, True))
+
+    def test_status_zero_is_not_enough(self):
+        self.assertIn('"done" line', scripts.judge(
+            self.script, ['nova_volumeops step: x'], [], 0, True))
+        self.assertIn('"done" line', scripts.judge(
+            self.script, ['nova_volumeops done: attach 0x0000000000000000'],
+            [], 0, True))
+
+    def test_every_script_names_its_done_line(self):
+        for name, script in CASES.items():
+            self.assertTrue(scripts.expected_done(script).startswith(
+                scripts.DONE_PREFIX), name)
+        self.assertEqual('nova_volumeops done: query',
+                         scripts.expected_done(scripts.QUERY_SCRIPT))

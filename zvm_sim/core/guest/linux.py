@@ -65,18 +65,27 @@ class GuestLinux(vfs.VfsMixin):
 
     # -- running scripts ---------------------------------------------------
 
-    def run(self, command):
-        """Run a (multi-line) script like ``bash -c``: -> (rc, out, err)."""
+    def run(self, command, broken=None):
+        """Run a (multi-line) script like ``bash -c``: -> (rc, out, err).
+
+        ``broken``: {command name: stderr text}: those commands fail (rc 1)
+        during this run (a test control of the simulator).
+        """
         with self.lock:
             if not self.powered:
                 raise RuntimeError('guest %s is powered off' % self.node)
             self.kernel.sync()
+            self._broken = dict(broken or {})
             try:
                 return shell.Shell(self).run(command)
             finally:
+                self._broken = {}
                 self._changed()
 
     def lookup_command(self, name):
+        text = getattr(self, '_broken', {}).get(name)
+        if text is not None:
+            return lambda inv: (1, '', text)
         return commands.lookup(name, self)
 
     # -- power -------------------------------------------------------------

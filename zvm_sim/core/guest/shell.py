@@ -16,7 +16,11 @@ callers depend on it:
   output is written after it ran, and a failing write (a sysfs attribute
   rejecting the value) is ``echo: write error: <strerror>``, rc 1;
 - unknown commands: ``bash: line N: X: command not found``, rc 127;
-- ``exit N`` ends the script with N; a syntax error is rc 2.
+- ``exit N`` ends the script with N; a syntax error is rc 2, after the
+  complete lines before it ran (bash -c parses and runs command by command:
+  xdsh's appended ``; DSH_TARGET_RC=$?; ...`` after a script's final newline
+  is such an error, DSHCLI.pm 2605-2621);
+- ``NAME=value`` alone sets a shell variable (``DSH_TARGET_RC=$?``).
 """
 
 import posixpath
@@ -47,6 +51,7 @@ BIN_DIRS = frozenset(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin'
                       '/usr/local/sbin', '/usr/lib/udev'])
 
 _NAME_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_]*')
+_ASSIGNMENT_RE = re.compile(r'[A-Za-z_][A-Za-z0-9_]*=')
 
 
 class Invocation:
@@ -75,20 +80,27 @@ class Shell:
         self.xtrace = False
         self.last_rc = 0
         self.stderr = []
+        self.variables = {}
 
     # -- entry point -------------------------------------------------------
 
     def run(self, script, stdin=''):
         """Run script; returns (rc, stdout, stderr)."""
         out = []
+        syntax_error = None
         try:
             lists = lexer.parse(script)
         except lexer.ShellSyntaxError as exc:
-            return 2, '', ('bash: line %d: syntax error near unexpected token `%s\'\n'
-                           % (exc.line, exc.token))
+            syntax_error = exc
+            lists = _complete_lines_before(script, exc.line)
         try:
             for andor in lists:
                 self._run_andor(andor, out, stdin)
+            if syntax_error is not None:
+                self.stderr.append(
+                    'bash: line %d: syntax error near unexpected token `%s\'\n'
+                    % (syntax_error.line, syntax_error.token))
+                self.last_rc = 2
         except ExitScript as exc:
             self.last_rc = exc.rc
         return self.last_rc, ''.join(out), ''.join(self.stderr)
@@ -141,6 +153,12 @@ class Shell:
             return 1
         if targets[0][0] == 'stdin':
             stdin = targets[0][1]
+        if argv and all(_ASSIGNMENT_RE.match(w.parts[0][0]) and w.parts[0][1] is False
+                        for w in command.words):
+            for text in argv:
+                name, value = text.split('=', 1)
+                self.variables[name] = value
+            return 0
         if not argv:
             return 0
         if self.xtrace:
@@ -270,7 +288,7 @@ class Shell:
         if name == '?':
             value = str(self.last_rc)
         else:
-            value = self.system.env.get(name)
+            value = self.variables.get(name, self.system.env.get(name))
             if value is None:
                 if self.nounset:
                     self.stderr.append('bash: line %d: %s: unbound variable\n' % (line, name))
@@ -338,3 +356,12 @@ class _CommandFailed(Exception):
 
 def _glob_escape(text):
     return ''.join('[%s]' % c if c in '*?[' else c for c in text)
+
+
+def _complete_lines_before(script, line):
+    """The commands bash ran before reaching a syntax error on ``line``."""
+    head = '\n'.join(script.split('\n')[:max(line - 1, 0)])
+    try:
+        return lexer.parse(head)
+    except lexer.ShellSyntaxError:
+        return []

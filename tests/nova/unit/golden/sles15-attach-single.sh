@@ -1,18 +1,26 @@
 #!/bin/bash
 # nova_volumeops attach: FCP LUN 0x4001400500000000 at /dev/vdc (sles15)
 # Generated from nova_volumeops/templates; do not edit in the guest.
+# xdsh appends its status echo to the last line, so the script ends on a
+# command, never on a newline or a comment (DSHCLI.pm 2605-2621). The
+# caller judges it by the "done" line, printed only when every step held;
+# the last "step" line names the step that stopped it.
 set -eu
+set -o pipefail
 # SLES 15: chzdev configures the device and LUN now and persistently.
+echo 'nova_volumeops step: bring the FCP devices online'
 cio_ignore -r 1f00
 chzdev zfcp-host 1f00 -e
+echo 'nova_volumeops step: configure the LUN on every path'
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/port_rescan
 
 chzdev zfcp-lun 0.0.1f00:0x500507680b21bac6:0x4001400500000000 -e
+echo 'nova_volumeops step: check the LUN on every path'
 # Fail the script (set -e) unless every path shows the LUN.
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
 
 udevadm settle
-lszfcp -D
+echo 'nova_volumeops step: link /dev/vdc to the LUN'
 # Mountpoint rules live in xCAT's file, in the forms its createfilesysnode
 # writes, so that xCAT's removefilesysnode (stopped guests) removes ours too.
 [ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdc%n"/d' /etc/udev/rules.d/56-zfcp.rules
@@ -21,3 +29,6 @@ echo 'KERNEL=="sd*", ATTRS{wwpn}=="0x500507680b21bac6", ATTRS{fcp_lun}=="0x40014
 udevadm control --reload
 udevadm trigger
 ln -sf /dev/disk/by-path/ccw-0.0.1f00-zfcp-0x500507680b21bac6:0x4001400500000000 /dev/vdc
+echo 'nova_volumeops step: list the LUN and its map'
+lszfcp -D
+echo 'nova_volumeops done: attach 0x4001400500000000'

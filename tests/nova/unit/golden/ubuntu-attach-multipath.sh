@@ -1,24 +1,48 @@
 #!/bin/bash
 # nova_volumeops attach: FCP LUN 0x4001400500000000 at /dev/vdb (ubuntu)
 # Generated from nova_volumeops/templates; do not edit in the guest.
+# xdsh appends its status echo to the last line, so the script ends on a
+# command, never on a newline or a comment (DSHCLI.pm 2605-2621). The
+# caller judges it by the "done" line, printed only when every step held;
+# the last "step" line names the step that stopped it.
 set -eu
+set -o pipefail
 # Ubuntu 20.04-24.04: chzdev configures the device and LUN now and persistently.
+echo 'nova_volumeops step: bring the FCP devices online'
 cio_ignore -r 1f00,2f00
 chzdev zfcp-host 1f00 -e
 chzdev zfcp-host 2f00 -e
+echo 'nova_volumeops step: configure the LUN on every path'
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/port_rescan
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.2f00/port_rescan
 
 chzdev zfcp-lun 0.0.1f00:0x500507680b21bac6:0x4001400500000000 -e
 chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:0x4001400500000000 -e
+echo 'nova_volumeops step: check the LUN on every path'
 # Fail the script (set -e) unless every path shows the LUN.
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6/0x4001400500000000 ]
 
+echo 'nova_volumeops step: build the multipath map'
 multipathd reconfigure
 multipath -r
 udevadm settle
-# The caller reads the map and its WWID from this listing to write the
-# mountpoint rule (a dm device is named by WWID only).
+echo 'nova_volumeops step: link /dev/vdb to the multipath map'
+# Mountpoint rules live in xCAT's file, in the forms its createfilesysnode
+# writes, so that xCAT's removefilesysnode (stopped guests) removes ours too.
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb%n"/d' /etc/udev/rules.d/56-zfcp.rules
+[ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb"/d' /etc/udev/rules.d/56-zfcp.rules
+# A dm device is matched by its WWID, which udev reads from the LUN
+# (ID_SERIAL of the first path): multipath names the map mpath-<WWID>.
+# Only a WWID of plain characters may enter the rule (no quote, no comma).
+udevadm info --query=property --name=/dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 | grep -x 'ID_SERIAL=[0-9A-Za-z_.-]*' | sed -e 's/^ID_SERIAL=\(.*\)/KERNEL=="dm-*", ENV{DM_UUID}=="mpath-\1", SYMLINK+="vdb"/' >> /etc/udev/rules.d/56-zfcp.rules
+udevadm control --reload
+udevadm trigger
+udevadm settle
+[ -b /dev/vdb ]
+echo 'nova_volumeops step: list the LUN and its map'
+# The caller journals the map and its WWID from this listing (the detach
+# flushes exactly that map).
 multipath -ll
 lszfcp -D
+echo 'nova_volumeops done: attach 0x4001400500000000'

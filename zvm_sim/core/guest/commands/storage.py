@@ -103,7 +103,8 @@ def cmd_udevadm(inv):
     """udevadm settle | trigger | control --reload | info.
 
     trigger takes --sysname-match=P (repeatable) and --action=A;
-    info takes --query=all --name=PATH.
+    info takes --query=all|property --name=PATH (property: the ``E:``
+    lines without their prefix, as systemd's udevadm prints them).
     """
     guest = inv.system
     args = inv.argv[1:]
@@ -138,12 +139,16 @@ def cmd_udevadm(inv):
 
 
 def _info(guest, args):
-    name = None
+    name, query = None, 'all'
     for i, arg in enumerate(args):
         if arg.startswith('--name='):
             name = arg.split('=', 1)[1]
         elif arg in ('--name', '-n') and i + 1 < len(args):
             name = args[i + 1]
+        elif arg.startswith('--query='):
+            query = arg.split('=', 1)[1]
+        elif arg in ('--query', '-q') and i + 1 < len(args):
+            query = args[i + 1]
     if name is None:
         return 1, '', 'udevadm: missing --name\n'
     path = name if name.startswith('/') else '/dev/' + name
@@ -165,4 +170,8 @@ def _info(guest, args):
     if 'ENV{DM_UUID}' in props:
         lines.append('E: DM_NAME=%s' % props['ENV{DM_NAME}'])
         lines.append('E: DM_UUID=%s' % props['ENV{DM_UUID}'])
+    if query == 'property':
+        lines = [line[3:] for line in lines if line.startswith('E: ')]
+    elif query != 'all':
+        return 1, '', 'udevadm: unknown query type %s\n' % query
     return 0, ''.join(line + '\n' for line in lines), ''
