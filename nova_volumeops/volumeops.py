@@ -70,7 +70,8 @@ class VolumeOps:
         self.min_paths = min(min_paths, paths)
         self.expiry = reservation_expiry
         self.min_volume_paths = min_volume_paths
-        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout)
+        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout,
+                                           min_paths=min_volume_paths)
         self.clock = clock
         self._devices = {}
 
