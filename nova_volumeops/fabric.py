@@ -31,6 +31,9 @@ _LSZFCP_P = re.compile(r'0\.0\.([0-9a-f]{4})/0x([0-9a-f]{16})\s+rport-')
 _LSZFCP_D = re.compile(
     r'0\.0\.([0-9a-f]{4})/0x([0-9a-f]{16})/0x([0-9a-f]{16})\s+[0-9]+:')
 
+# The attach script's step that lists the ports and disks (_common.sh.j2).
+LISTED_STEP = 'list the paths the SAN gives'
+
 NOT_ZONED = 'port not visible through the FCP device after port_rescan (not zoned)'
 NOT_MASKED = ('no SCSI device for the LUN (not masked to the FCP device\'s '
               'WWPN)')

@@ -288,7 +288,11 @@ class StepRunner:
         try:
             out = self.run_script(node, scripts.render_attach(distro, spec))
         except GuestScriptError as e:
-            self._working_paths(node, spec, e.lines, cause=e)
+            # Judged only once the script listed the paths: a script that
+            # stopped before says more about its own failure.
+            listed = scripts.STEP_PREFIX + fabric.LISTED_STEP
+            if any(line.strip() == listed for line in e.lines):
+                self._working_paths(node, spec, e.lines, cause=e)
             raise
         working = self._working_paths(node, spec, out)
         if not spec.multipath:

@@ -97,6 +97,16 @@ class TestDualFabricAttach(DualFabricTestCase):
         # the entry is back to reserved (cinder stamps the owner again)
         self.assertEqual('reserved', self.pool_entry(SINGLE)['status'])
 
+    def test_a_script_stopped_before_listing_paths_keeps_its_own_reason(self):
+        g = self.guest('vm1')
+        ci = self.cinder_connection(g, 'v1', MULTI)
+        self.sim.admin.add_fault(option='dsh', action='guest_fail', text='cio_ignore')
+        exc = self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
+                                '/dev/vdb')
+        self.assertIn('at step "bring the FCP devices online"', str(exc))
+        self.assertNotIn('working path', str(exc))
+        self.assert_clean('vm1', MULTI)
+
     def test_lower_minimum_accepts_one_fabric(self):
         ops = self.new_ops(min_volume_paths=1)
         g = self.guest('vm2')

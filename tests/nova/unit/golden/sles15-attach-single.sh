@@ -18,8 +18,8 @@ echo 'nova_volumeops step: configure the LUN on every path'
 echo 'nova_volumeops step: list the paths the SAN gives'
 # Pairs whose port is not zoned to the device were skipped, and the storage
 # shows the LUN only to the initiators it is masked to: the caller counts
-# the working paths in these lists (nova_volumeops.fabric) and rolls the
-# attach back when too few work.
+# the working paths in these lists (nova_volumeops.fabric, which knows this
+# step by its text) and rolls the attach back when too few work.
 udevadm settle
 lszfcp -P || true
 lszfcp -D || true
