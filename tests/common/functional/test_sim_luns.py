@@ -23,6 +23,10 @@ class TestLunStorage(simbase.SimTestCase):
             f.seek(4096)
             self.assertEqual(b'hello', f.read(5))
 
+    def test_lun_named_by_its_pool_row_wwpns(self):
+        self.assertEqual(self.sim.admin.lun_path(W1, '4001400700000000'),
+                         self.sim.admin.lun_path('%s;%s' % (W1, W2), '4001400700000000'))
+
     def test_unknown_lun(self):
         from zvm_sim import admin_client
         self.assertRaises(admin_client.AdminError, self.sim.admin.lun_path, W1,
