@@ -43,6 +43,17 @@ volumeops_opts = [
                help='Fewest paths an instance may get: when fewer FCP '
                     'devices on distinct CHPIDs are free, '
                     'get_volume_connector fails and nothing is reserved.'),
+    cfg.IntOpt('min_volume_paths',
+               default=0, min=0, max=64,
+               help='Fewest working FC paths (FCP device x target port '
+                    'pairs on which the guest sees the LUN as a SCSI disk) '
+                    'an attach needs; fewer fail it, naming every pair and '
+                    'why it failed, and it is rolled back. 0 means one '
+                    'working path on every FCP device of the instance, so '
+                    'that on a dual-fabric SAN each fabric carries the '
+                    'volume. Pairs whose port is not zoned to the device, '
+                    'or whose LUN is not masked to its WWPN, are not '
+                    'paths.'),
     cfg.IntOpt('reservation_expiry',
                default=600, min=10,
                help='Seconds an FCP reservation made by '

@@ -119,7 +119,8 @@ def build_volumeops(conf=CONF):
             group.fcp_list, conf.host, paths=group.paths_per_instance,
             min_paths=group.min_paths_per_instance,
             reservation_expiry=group.reservation_expiry,
-            script_timeout=group.guest_script_timeout)
+            script_timeout=group.guest_script_timeout,
+            min_volume_paths=group.min_volume_paths)
     except validate.InvalidInput as e:
         raise exception.ZVMDriverException(error='[%s] %s' % (vconf.GROUP, e))
 

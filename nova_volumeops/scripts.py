@@ -212,6 +212,10 @@ def _context(distro, spec, **extra):
                link_name=spec.link_name, rule_file=spec.rule_file,
                multipath=spec.multipath,
                by_path=by_path(distro, first.fcp, first.wwpn, spec.lun),
+               # one per path: a disk's link exists only where the pair
+               # is a path (zoned port, LUN masked to the device)
+               path_links=[by_path(distro, p.fcp, p.wwpn, spec.lun)
+                           for p in spec.paths],
                map_name='', wwid='', offline_fcps=[])
     ctx.update(extra)
     for key, value in ctx.items():

@@ -35,15 +35,24 @@ import logging
 import re
 
 from nova_volumeops import connection
+from nova_volumeops import fabric
 from nova_volumeops import scripts
 from zvm_xcat import exception as xexc
+from zvm_xcat import fcpaths
 from zvm_xcat import zfcp
 
 LOG = logging.getLogger(__name__)
 
 
 class GuestScriptError(Exception):
-    """A volume script failed in the guest; carries the output tail."""
+    """A volume script failed in the guest; carries the output tail.
+
+    ``lines``: the script's stdout, for what it listed before it stopped.
+    """
+
+    def __init__(self, message, lines=()):
+        super().__init__(message)
+        self.lines = list(lines)
 
 
 def new_op(kind, guest, target, spec, distro, running):
@@ -120,10 +129,11 @@ def _parts(op):
 class StepRunner:
     """Executes steps through an XCATClient; one method per request kind."""
 
-    def __init__(self, client, hv, script_timeout):
+    def __init__(self, client, hv, script_timeout, min_paths=0):
         self.client = client
         self.hv = hv
         self.timeout = script_timeout
+        self.min_paths = min_paths      # min_volume_paths (fabric.py)
 
     def do(self, op, step):
         """Run a step; returns facts to journal (dict) or None."""
@@ -257,7 +267,8 @@ class StepRunner:
         if reason is not None:
             what = scripts.expected_done(script)[len(scripts.DONE_PREFIX):]
             raise GuestScriptError('volume script (%s) failed in %s: %s'
-                                   % (what.split(' ')[0], node, reason))
+                                   % (what.split(' ')[0], node, reason),
+                                   result.stdout)
         return list(result.stdout)
 
     def query_units(self, node):
@@ -266,18 +277,48 @@ class StepRunner:
         return scripts.parse_lszfcp_units(lines), lines
 
     def _guest_attach(self, node, spec, distro):
-        out = self.run_script(node, scripts.render_attach(distro, spec))
+        """Run the attach script; judge the paths the SAN really gave.
+
+        The script skips pairs whose port is not zoned to the device and
+        lists the ports and disks it got; fewer working paths than
+        min_volume_paths fail the step (naming every pair), also when that
+        is what stopped the script (no path to link), so the rollback's
+        reason is the SAN's.
+        """
+        try:
+            out = self.run_script(node, scripts.render_attach(distro, spec))
+        except GuestScriptError as e:
+            # Judged only once the script listed the paths: a script that
+            # stopped before says more about its own failure.
+            listed = scripts.STEP_PREFIX + fabric.LISTED_STEP
+            if any(line.strip() == listed for line in e.lines):
+                self._working_paths(node, spec, e.lines, cause=e)
+            raise
+        working = self._working_paths(node, spec, out)
         if not spec.multipath:
             return None
         units = scripts.parse_lszfcp_units(out)
-        hctls = [units[(p.fcp, p.wwpn, spec.lun)] for p in spec.paths
-                 if (p.fcp, p.wwpn, spec.lun) in units]
+        hctls = [units[(f, w, spec.lun)] for f, w in working
+                 if (f, w, spec.lun) in units]
         found = scripts.parse_multipath_map(out, hctls)
         if found is None:
             raise GuestScriptError('no multipath map for LUN %s in %s after '
                                    'configuring %d paths' % (spec.lun, node,
                                                              len(spec.paths)))
         return {'map': found[0], 'wwid': found[1]}
+
+    def _working_paths(self, node, spec, lines, cause=None):
+        try:
+            working, failed = fabric.working_paths(
+                spec.fcps, spec.wwpns, spec.lun, lines, self.min_paths)
+        except fabric.TooFewPaths as e:
+            raise GuestScriptError('too few paths in %s: %s' % (node, e),
+                                   lines) from (cause or e)
+        if failed:
+            LOG.warning('LUN %s in %s: %d working path(s); not paths: %s',
+                        spec.lun, node, len(working),
+                        fcpaths.describe([], failed))
+        return working
 
     def _guest_detach(self, node, spec, distro, map_name, offline):
         if spec.multipath and not map_name:

@@ -38,6 +38,7 @@ from nova_volumeops import scripts
 from nova_volumeops import steps as steps_mod
 from nova_volumeops import validate
 from zvm_xcat import exception as xexc
+from zvm_xcat import fcpaths
 from zvm_xcat import zfcp
 
 LOG = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ class VolumeOps:
 
     def __init__(self, client, store, hypervisor, fcp_list, host, paths=2,
                  min_paths=1, reservation_expiry=600, script_timeout=600,
-                 clock=time.time):
+                 clock=time.time, min_volume_paths=0):
         self.client = client
         self.store = store
         self.hv = validate.node_name(hypervisor, 'zvm_hypervisor')
@@ -69,7 +70,9 @@ class VolumeOps:
         self.paths = paths
         self.min_paths = min(min_paths, paths)
         self.expiry = reservation_expiry
-        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout)
+        self.min_volume_paths = min_volume_paths
+        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout,
+                                           min_paths=min_volume_paths)
         self.clock = clock
         self._devices = {}
 
@@ -365,8 +368,9 @@ class VolumeOps:
     def verify(self, guest):
         """Confirm pending-boot volumes; returns {volume id: state}.
 
-        One xdsh (``lszfcp -D``, ``multipath -ll``): a volume whose LUN is
-        on every path becomes 'attached', otherwise 'boot-failed'. Then at
+        One xdsh (``lszfcp -D``, ``multipath -ll``): a volume whose LUN has
+        enough working paths (min_volume_paths, zvm_xcat.fcpaths) becomes
+        'attached', otherwise 'boot-failed'. Then at
         most one more xdsh for what setupDisk leaves undone at boot: the
         mountpoint of a multipath volume (setupDisk links one path) or of
         an Ubuntu LUN below 256 (its rule never matches), and the
@@ -418,12 +422,17 @@ class VolumeOps:
         with self.store.transaction() as st:
             vols = st['instances'][guest.uuid]['volumes']
             for vid, vol in pending.items():
+                # The pairs the SAN really gives (a dual fabric zones each
+                # device to half the ports), judged as at attach.
                 paths = [(f, w, vol['lun']) for f in vol['fcps']
-                         for w in vol['wwpns']]
-                missing = [p for p in paths if p not in units]
-                if missing:
+                         for w in vol['wwpns'] if (f, w, vol['lun']) in units]
+                why = fcpaths.shortfall(vol['fcps'],
+                                        [(f, w) for f, w, _l in paths],
+                                        self.min_volume_paths)
+                if why:
                     vols[vid]['state'] = fcp_state.BOOT_FAILED
-                    vols[vid]['error'] = 'LUN missing on paths %s' % missing
+                    vols[vid]['error'] = 'LUN %s at boot: %s' % (
+                        vol['lun'], why)
                     LOG.error('Volume %s of %s not configured at boot: %s',
                               vid, guest.node, vols[vid]['error'])
                     continue

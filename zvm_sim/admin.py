@@ -13,7 +13,7 @@ GET    /_sim/faults / DELETE /_sim/faults  list / clear faults
 POST   /_sim/latency {option, seconds}     per option latency ('*' for all)
 GET    /_sim/calls / DELETE /_sim/calls    call log / clear it
 POST   /_sim/unlocked {enabled, delay}     xCAT's unlocked pool edits
-GET    /_sim/lun_path?wwpn=W&lun=L         backing file of a LUN
+GET    /_sim/lun_path?wwpn=W&lun=L         backing file of a LUN (W: a port or w1;w2)
 GET    /_sim/guest_root?node=N             sysfs/dev tree root of a guest
 =========================================  ====================================
 
@@ -127,7 +127,8 @@ def handle(app, method, url, body, headers):
                 sim.unlocked_delay = float(payload['delay'])
             return _ok({'unlocked': sim.unlocked, 'delay': sim.unlocked_delay})
         if (method, route) == ('GET', 'lun_path'):
-            path = sim.luns.backing_path(q['wwpn'], q['lun'])
+            # a pool row's "w1;w2" names the LUN by any of its ports
+            path = sim.luns.backing_path(q['wwpn'].split(';')[0], q['lun'])
             if path is None:
                 return _err(404, 'no LUN %s/%s' % (q['wwpn'], q['lun']))
             return _ok(path)

@@ -40,6 +40,15 @@ hostattach_opts = [
                help='Seconds to wait for an FCP device to come online and '
                     'for a LUN\'s disk to appear (or go away) on the '
                     'Cinder node before the operation is rolled back.'),
+    cfg.IntOpt('zvm_cinder_node_min_paths',
+               default=0, min=0,
+               help='With use_multipath_for_image_xfer: the fewest working '
+                    'FC paths (FCP device x target port pairs that give a '
+                    'disk) a host attach needs, else it fails and is rolled '
+                    'back. 0 means one working path on every device of '
+                    'zvm_cinder_node_fcp, so that on a dual-fabric SAN '
+                    'both fabrics carry the LUN. Without multipath one '
+                    'path is used.'),
     cfg.IntOpt('zvm_wipe_retry_interval',
                default=600, min=0,
                help='Seconds between automatic retries of the wipe of '

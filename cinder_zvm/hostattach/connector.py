@@ -29,7 +29,10 @@ Fixing all of that in a subclass would override every method it has.
 
 Attach: FCP device dedicated and online (fcp.CinderNodeFcp), target port
 visible (``port_rescan`` when its directory is missing), ``unit_add
-0x<16 hex>``, wait for the udev by-path link, check that the disk reads.
+0x<16 hex>``, wait for the disk (a unit without one is a LUN masked away
+from that initiator and is removed), check that the disk reads. With
+multipath, enough working paths (zvm_xcat.fcpaths, option
+``zvm_cinder_node_min_paths``) or the attach fails naming each pair.
 Detach: flush the multipath map holding the disk (``multipath -f``),
 ``blockdev --flushbufs``, ``echo 1 > /sys/block/sdX/device/delete``,
 ``unit_remove``, wait for the link to go. A failed attach undoes every step
@@ -48,12 +51,17 @@ from cinder_zvm.hostattach import errors
 from cinder_zvm.hostattach import fcp as fcp_mod
 from cinder_zvm.hostattach import sysfs as sysfs_mod
 from cinder_zvm.hostattach import waiting
+from zvm_xcat import fcpaths
 
 LOG = logging.getLogger(__name__)
 
 # zfcp's port scan is quick; a port still missing after this is not zoned
 # to that FCP device, and the path is skipped rather than awaited.
 PORT_SCAN_WAIT = 10
+# A unit whose SCSI scan found nothing stays without a disk; after this a
+# path is taken as masked away (the disk of a presented LUN appears well
+# within it).
+LUN_SCAN_WAIT = 10
 
 
 def connection_properties(wwpns, lun):
@@ -103,7 +111,8 @@ class ZVMHostConnector(object):
 
     def __init__(self, client, node, fcp_devices, sysfs_root='/sys',
                  dev_root='/dev', execute=None, root_helper=None,
-                 use_multipath=False, device_timeout=60, waiter=None):
+                 use_multipath=False, device_timeout=60, waiter=None,
+                 min_paths=0):
         if not node:
             raise errors.HostAttachConfigError(
                 reason='zvm_cinder_node is not set')
@@ -118,6 +127,7 @@ class ZVMHostConnector(object):
                 reason='zvm_cinder_node_fcp: %s' % exc)
         self.node = node
         self.use_multipath = use_multipath
+        self.min_paths = min_paths
         self._execute = execute or processutils.execute
         self._root_helper = root_helper
         self.sysfs = sysfs_mod.ZfcpSysfs(sysfs_root, dev_root,
@@ -142,7 +152,8 @@ class ZVMHostConnector(object):
                    use_multipath=configuration.safe_get(
                        'use_multipath_for_image_xfer') or False,
                    device_timeout=(
-                       configuration.zvm_cinder_node_device_timeout))
+                       configuration.zvm_cinder_node_device_timeout),
+                   min_paths=configuration.zvm_cinder_node_min_paths)
 
     # ---- os-brick connector interface --------------------------------------
 
@@ -217,16 +228,18 @@ class ZVMHostConnector(object):
     # ---- attach steps ------------------------------------------------------
 
     def _connect(self, wwpns, lun, undo):
-        paths, skipped = self._add_units(wwpns, lun, undo)
+        paths, failed = self._add_units(wwpns, lun, undo)
+        pairs = [(p.devno, p.wwpn) for p in paths]
         if not paths:
             raise errors.NoUsablePath(fcp=','.join(self.fcp_devices),
                                       lun=lun, wwpns=','.join(wwpns),
-                                      reason='; '.join(skipped) or
-                                      'no path')
-        self.waiter.until(
-            lambda: all(self.sysfs.scsi_name(p) for p in paths),
-            'LUN 0x%s to appear as a disk (%s)'
-            % (lun, ', '.join(self.sysfs.by_path_links(paths[0])[:1])))
+                                      reason=fcpaths.describe([], failed))
+        if self.use_multipath:
+            why = fcpaths.shortfall(self.fcp_devices, pairs, self.min_paths)
+            if why:
+                raise errors.TooFewPaths(
+                    lun=lun, why=why,
+                    paths=fcpaths.describe(pairs, failed))
         devices = [self.sysfs.scsi_name(p) for p in paths]
         path = self.sysfs.device_path(paths[0])
         multipath_id = None
@@ -236,20 +249,26 @@ class ZVMHostConnector(object):
                 path = self.sysfs.dev_node(dm_name)
         self._check_readable(path)
         LOG.info('LUN 0x%(lun)s attached to the Cinder node at %(path)s '
-                 '(%(n)d path(s))', {'lun': lun, 'path': path,
-                                     'n': len(paths)})
+                 '(%(n)d path(s): %(paths)s)',
+                 {'lun': lun, 'path': path, 'n': len(paths),
+                  'paths': fcpaths.describe(pairs, failed)})
         return {'type': 'block', 'path': path, 'paths': paths,
                 'devices': devices, 'multipath_id': multipath_id}
 
     def _add_units(self, wwpns, lun, undo):
-        """unit_add on the first usable path, or on all with multipath.
+        """Working paths: unit_add on each visible pair, keep those with a disk.
 
-        An FCP device that cannot be brought into use (xCAT refuses the
-        dedicate, it never appears or comes online) is rolled back at once
-        and the next listed device is tried: one broken device or CHPID
-        does not stop data operations.
+        Without multipath the first working path is enough; with it every
+        (device, port) pair the SAN makes visible is tried. A port that
+        stays invisible after a port scan is not zoned to that device (on a
+        dual-fabric SAN: the other fabric's port); a unit that gets no SCSI
+        device is a LUN the storage does not present to that initiator
+        (LUN masking) and is removed at once. An FCP device that cannot be
+        brought into use (xCAT refuses the dedicate, it never appears or
+        comes online) is rolled back at once and the next one is tried.
+        Returns (paths, {(devno, wwpn): why a pair failed}).
         """
-        paths, skipped = [], []
+        paths, failed = [], {}
         for devno in self.fcp_devices:
             device_undo = waiting.UndoList()
             try:
@@ -258,21 +277,54 @@ class ZVMHostConnector(object):
                 LOG.warning('FCP device %(dev)s of the Cinder node cannot be '
                             'used: %(exc)s', {'dev': devno, 'exc': exc})
                 device_undo.run()
-                skipped.append('FCP %s: %s' % (devno, exc))
+                for wwpn in wwpns:
+                    failed[(devno, wwpn)] = 'FCP %s: %s' % (devno, exc)
                 continue
             undo.extend(device_undo)
             visible = self._visible_ports(devno, wwpns)
+            added = []
             for wwpn in wwpns:
                 if wwpn not in visible:
-                    skipped.append('port 0x%s not visible through FCP %s'
-                                   % (wwpn, devno))
+                    failed[(devno, wwpn)] = ('port 0x%s not visible through '
+                                             'FCP %s (not zoned)'
+                                             % (wwpn, devno))
                     continue
                 path = sysfs_mod.Path(devno, wwpn, lun)
                 self._unit_add(path, undo)
-                paths.append(path)
-                if not self.use_multipath:
-                    return paths, skipped
-        return paths, skipped
+                added.append(path)
+            for path in self._without_disk(added):
+                failed[(path.devno, path.wwpn)] = (
+                    'unit 0x%s added but no SCSI device: the LUN is not '
+                    'masked to this initiator' % lun)
+                self._remove_one(path, True)
+                added.remove(path)
+            paths.extend(added)
+            if paths and not self.use_multipath:
+                break
+        return paths, failed
+
+    def _without_disk(self, added):
+        """The paths whose unit got no disk.
+
+        zfcp's unit_add returns once the unit exists; the SCSI scan behind
+        it finds a disk only if the storage presents the LUN to this
+        initiator, and udev adds the node shortly after. So: wait for the
+        units (a refused write shows here), then briefly for the disks.
+        """
+        if not added:
+            return []
+        self.waiter.until(
+            lambda: all(self.sysfs.exists(self.sysfs.unit_dir(p))
+                        for p in added),
+            'LUN unit(s) %s to be configured'
+            % ', '.join(str(p) for p in added))
+        self.waiter.until(
+            lambda: all(self.sysfs.scsi_name(p) for p in added),
+            'LUN to appear as a disk on %s'
+            % ', '.join(str(p) for p in added),
+            timeout=min(LUN_SCAN_WAIT, self.waiter.timeout),
+            raise_on_timeout=False)
+        return [p for p in added if not self.sysfs.scsi_name(p)]
 
     def _visible_ports(self, devno, wwpns):
         def present():

@@ -34,6 +34,11 @@ class NoUsablePath(HostAttachError):
                 '%(lun)s on target port(s) %(wwpns)s: %(reason)s')
 
 
+class TooFewPaths(HostAttachError):
+    message = _('Too few working FC paths from the Cinder node to LUN '
+                '%(lun)s: %(why)s (%(paths)s)')
+
+
 class HostDetachError(HostAttachError):
     message = _('Removing LUN %(lun)s from the Cinder node failed; it may '
                 'still be attached: %(reason)s')

@@ -20,6 +20,7 @@ import shutil
 import threading
 
 from zvm_sim.core import guestlink
+from zvm_sim.core import san as san_mod
 from zvm_sim.core import storage
 from zvm_sim.core import topology as topo
 from zvm_sim.core import zvm
@@ -77,12 +78,13 @@ class Simulator:
         serving = self._reactors is not None
         self.stop_reactors()
         self.luns = storage.LunStore(self.state_dir)
+        self.san = san_mod.San(self.topology['san'], self.luns)
         self.systems = {}
         self.pool_files = {}
         saved_systems = {s['hypervisor']: s for s in (saved or {}).get('systems', [])}
         for spec in self.topology['systems']:
             files = storage.PoolFiles(self.state_dir, spec['zhcp'], self._race_delay)
-            system = zvm.System(spec, self.luns, self.guest_root,
+            system = zvm.System(spec, self.luns, self.san, self.guest_root,
                                 saved_systems.get(spec['hypervisor']))
             if spec['hypervisor'] in saved_systems:
                 system.fcp_devices = saved_systems[spec['hypervisor']]['fcp_devices']

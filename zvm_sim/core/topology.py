@@ -155,4 +155,94 @@ def normalise(raw):
                         'fcp_devices': fcps, 'pools': pools, 'guests': guests,
                         'disk_pool': _disk_pool(s.get('disk_pool') or {}, where)})
     return {'users': users, 'xcat_node': str(raw.get('xcat_node', 'xcat')),
-            'version': str(raw.get('version', '2.8.3.16')), 'systems': systems}
+            'version': str(raw.get('version', '2.8.3.16')), 'systems': systems,
+            'san': _san(raw.get('san'), systems)}
+
+
+def _initiators(refs, systems, where):
+    """Initiator references -> set of WWPNs.
+
+    A reference is a WWPN, or ``<hypervisor>:<devno>[-<devno>]``: the FCP
+    devices of that system in the range, each by the WWPN it logs in with
+    (NPIV WWPN, else the CHPID's physical WWPN).
+    """
+    by_hv = {s['hypervisor']: s['fcp_devices'] for s in systems}
+    out = set()
+    for ref in refs or []:
+        text = str(ref).lower()
+        if ':' not in text:
+            out.add(_wwpn(text, where))
+            continue
+        hv, _, span = text.partition(':')
+        if hv not in by_hv:
+            raise TopologyError('%s: unknown hypervisor in %r' % (where, ref))
+        first, _, last = span.partition('-')
+        low = int(_devno(first, where), 16)
+        high = int(_devno(last or first, where), 16)
+        devices = [d for n, d in by_hv[hv].items() if low <= int(n, 16) <= high]
+        if not devices:
+            raise TopologyError('%s: no FCP device of %s in %r' % (where, hv, ref))
+        out.update(d['npiv_wwpn'] or d['physical_wwpn'] for d in devices)
+    return out
+
+
+def _lun_refs(refs, systems, where):
+    """LUN references -> ('all' | set of (wwpn, lun), set of LUN numbers).
+
+    A missing list is empty (the group's ``targets`` may still map LUNs).
+
+    ``all``; ``<hypervisor>/<pool>``: every LUN of that pool in this
+    topology; or a LUN number (16 hex digits, behind any port).
+    """
+    if refs == 'all':
+        return 'all', set()
+    pools = {'%s/%s' % (s['hypervisor'], name): entries
+             for s in systems for name, entries in s['pools'].items()}
+    keys, numbers = set(), set()
+    for ref in refs or []:
+        text = str(ref).lower()
+        if text in pools:
+            keys.update((w, e['lun']) for e in pools[text] for w in e['wwpn'].split(';'))
+        elif _HEX16.match(text.replace('0x', '')):
+            numbers.add(text.replace('0x', ''))
+        else:
+            raise TopologyError('%s: unknown LUN reference %r (hypervisor/pool, '
+                                'a 16 hex digit LUN or all)' % (where, ref))
+    return keys, numbers
+
+
+def _san(raw, systems):
+    """The ``san`` section: fabrics with zoning, and LUN masking. None: flat."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or not raw.get('fabrics'):
+        raise TopologyError('san: needs a non-empty "fabrics" list')
+    fabrics, names = [], set()
+    for i, f in enumerate(raw['fabrics']):
+        where = 'san.fabrics[%d]' % i
+        name = str(f.get('name') or i)
+        if name in names:
+            raise TopologyError('%s: fabric name %s used twice' % (where, name))
+        names.add(name)
+        fabrics.append({'name': name,
+                        'target_ports': [_wwpn(w, where) for w in f.get('target_ports', [])],
+                        'zone': _initiators(f.get('zone'), systems, where)})
+    seen = {}
+    for f in fabrics:
+        for w in f['target_ports']:
+            if w in seen:
+                # a port is cabled to one switch: it cannot log in to two fabrics
+                raise TopologyError('san: target port %s on fabrics %s and %s'
+                                    % (w, seen[w], f['name']))
+            seen[w] = f['name']
+    masking = None
+    if raw.get('masking') is not None:
+        masking = []
+        for i, g in enumerate(raw['masking']):
+            where = 'san.masking[%d]' % i
+            luns, numbers = _lun_refs(g.get('luns'), systems, where)
+            masking.append({'name': str(g.get('name') or i),
+                            'initiators': _initiators(g.get('initiators'), systems, where),
+                            'luns': luns, 'lun_numbers': numbers,
+                            'targets': {_wwpn(w, where) for w in g.get('targets', [])}})
+    return {'fabrics': fabrics, 'masking': masking}

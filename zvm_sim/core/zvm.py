@@ -96,14 +96,28 @@ class Guest:
                               'wwpn': dev['npiv_wwpn'] or dev['physical_wwpn']}
         return out
 
-    def remote_ports(self, devno):
+    def initiator_wwpn(self, devno):
+        """WWPN the FCP device at ``devno`` logs in with, None if not attached."""
         devno = devno.lower()[-4:].zfill(4)
-        if devno not in self.active:
+        dev = self.system.fcp_devices.get(self.active.get(devno))
+        if dev is None:
+            return None
+        return dev['npiv_wwpn'] or dev['physical_wwpn']
+
+    def remote_ports(self, devno):
+        initiator = self.initiator_wwpn(devno)
+        if initiator is None:
             return []
-        return self.system.luns.target_ports()
+        return self.system.san.remote_ports(initiator)
 
     def lun_exists(self, wwpn, lun):
         return self.system.luns.find(wwpn, lun) is not None
+
+    def lun_reachable(self, devno, wwpn, lun):
+        initiator = self.initiator_wwpn(devno)
+        if initiator is None:
+            return False
+        return self.system.san.lun_reachable(initiator, wwpn, lun)
 
     def lun_wwid(self, wwpn, lun):
         return self.system.luns.wwid(wwpn, lun)
@@ -212,13 +226,14 @@ class Guest:
 class System:
     """One z/VM system: its hypervisor node, zHCP, FCP devices and guests."""
 
-    def __init__(self, spec, luns, guest_root_fn, state=None):
+    def __init__(self, spec, luns, san, guest_root_fn, state=None):
         self.hypervisor = spec['hypervisor']
         self.zhcp = spec['zhcp']
         self.zhcp_userid = spec['zhcp_userid']
         self.fcp_devices = {k: dict(v) for k, v in spec['fcp_devices'].items()}
         self.disk_pool = dict(spec['disk_pool'])
         self.luns = luns
+        self.san = san              # san.San: zoning and LUN masking
         self.guest_root = guest_root_fn
         self.pool_files = None      # storage.PoolFiles, set by the core
         self.guests = {}

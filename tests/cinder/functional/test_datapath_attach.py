@@ -103,8 +103,10 @@ class HostAttachTest(dpb.DataPathTestCase):
                                                     self.loc(vol).lun)
         info = data.connector.connect_volume(props)
         try:
-            self.assertEqual(4, len(info['paths']))   # 2 FCPs x 2 ports
-            self.assertEqual(4, len(self.linux()['disks']))
+            # dual fabric: 1f00 reaches W1 (fabric A), 2f00 W2 (fabric B)
+            self.assertEqual({('1f00', dpb.W1), ('2f00', dpb.W2)},
+                             {(p.devno, p.wwpn) for p in info['paths']})
+            self.assertEqual(2, len(self.linux()['disks']))
         finally:
             data.connector.disconnect_volume(props, info)
         self.assertNodeClean()
@@ -116,9 +118,12 @@ class HostAttachTest(dpb.DataPathTestCase):
         # accepted, no disk ever shows up.
         ghost = location.LunLocation('zvm1', 'gold', (dpb.W1,),
                                      '4001499900000000')
-        exc = self.assertRaises(errors.DeviceWaitTimeout,
+        exc = self.assertRaises(errors.NoUsablePath,
                                 self.data.attached(ghost).__enter__)
-        self.assertIn('to appear as a disk', str(exc))
+        self.assertIn('1f00->0x%s: unit 0x4001499900000000 added but no '
+                      'SCSI device' % dpb.W1, str(exc))
+        self.assertIn('2f00->0x%s: port 0x%s not visible' % (dpb.W1, dpb.W1),
+                      str(exc))
         self.assertNodeClean()
         self.assertEqual({}, self.linux()['units'])
         self.assertEqual([], self.linux()['online_fcp'])
@@ -135,7 +140,8 @@ class HostAttachTest(dpb.DataPathTestCase):
         self.assertNodeClean()
 
     def test_one_failing_fcp_device_fails_over_to_the_next(self):
-        vol = self.volume(dpb.SMALL_LUNS[1])
+        # 2f00 is on fabric B: it reaches the LUN through its port there
+        vol = self.volume(dpb.MULTIPATH_LUN)
         self.sim.admin.add_fault(option='--dedicatedevice', count=1)
         self.write_through_attach(vol, b'via 2f00')
         self.assertEqual(b'via 2f00', self.read_lun(vol, 8))
@@ -177,3 +183,53 @@ class HostAttachTest(dpb.DataPathTestCase):
                 raise Boom()
         self.assertRaises(Boom, use)
         self.assertNodeClean()
+
+
+def _masked_topology():
+    """small_topology() with the multipath LUN masked to fabric A's devices."""
+    topo = dpb.small_topology()
+    topo['san']['masking'] = [
+        {'name': 'zvm1-fabric-a-only', 'initiators': ['zvm1:1f00-1f03'],
+         'luns': [dpb.MULTIPATH_LUN]},
+        {'name': 'zvm1', 'initiators': ['zvm1:1f00-1f03', 'zvm1:2f00-2f03'],
+         'luns': [lun for lun in dpb.SMALL_LUNS + dpb.LEVEL4_LUNS + dpb.GIB_LUNS]}]
+    return topo
+
+
+class HostAttachTooFewPathsTest(dpb.DataPathTestCase):
+    """Issue 13: a SAN that leaves too few paths fails and leaves nothing."""
+
+    TOPOLOGY = _masked_topology()
+
+    def test_lun_masked_away_from_one_fabric_fails_and_rolls_back(self):
+        self.conf = self.make_configuration(
+            use_multipath_for_image_xfer=True)
+        self.backend.configuration = self.conf
+        data = type(self.data)(self.backend)
+        vol = self.volume(dpb.MULTIPATH_LUN)
+        props = connector_mod.connection_properties(self.loc(vol).wwpns,
+                                                    self.loc(vol).lun)
+        exc = self.assertRaises(errors.TooFewPaths,
+                                data.connector.connect_volume, props)
+        text = str(exc)
+        self.assertIn('no working path on FCP device(s) 2f00', text)
+        self.assertIn('1f00->0x%s works' % dpb.W1, text)
+        self.assertIn('2f00->0x%s: unit 0x%s added but no SCSI device'
+                      % (dpb.W2, dpb.MULTIPATH_LUN), text)
+        self.assertNodeClean()
+        linux = self.node_state()['linux_state']
+        self.assertEqual({}, linux['units'])
+        self.assertEqual([], linux['online_fcp'])
+        self.assertEqual({}, self.node_state()['directory'])
+
+    def test_lower_minimum_takes_the_one_fabric(self):
+        self.conf = self.make_configuration(
+            use_multipath_for_image_xfer=True, zvm_cinder_node_min_paths=1)
+        self.backend.configuration = self.conf
+        self.data = type(self.data)(self.backend)
+        vol = self.volume(dpb.MULTIPATH_LUN)
+        self.write_through_attach(vol, b'fabric A')
+        self.assertEqual(b'fabric A', self.read_lun(vol, 8))
+        self.assertNodeClean()
+        # the masked path's unit went at once; both devices stay the node's
+        self.assertEqual({}, self.node_state()['linux_state']['units'])

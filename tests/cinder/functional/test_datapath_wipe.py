@@ -184,14 +184,15 @@ class WipeTest(dpb.DataPathTestCase):
         # A fresh node: the FCP device must be dedicated again.
         self.sim.admin.add_fault(option='--dedicatedevice')
         self.sim.admin.clear_calls()
-        self.conf = self.make_configuration(zvm_cinder_node_fcp=['2f00'])
+        # 1f01: on fabric A, like the LUN's only port (dual-fabric topology)
+        self.conf = self.make_configuration(zvm_cinder_node_fcp=['1f01'])
         self.backend.configuration = self.conf
         data = type(self.data)(self.backend)
         data.delete_volume(vol)
         self.assertEqual(('reserved', 'wipe-' + vol.id),
                          (self.row(vol)['status'], self.row(vol)['owner']))
         self.assertIn(PATTERN, self.read_lun(vol))
-        self.assertNotIn('2f00', self.node_state()['directory'])
+        self.assertNotIn('1f01', self.node_state()['directory'])
         self.assertNodeClean()
         # retry once xCAT works again
         self.assertEqual(1, data.clean_quarantined()[0][1])

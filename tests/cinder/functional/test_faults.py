@@ -182,7 +182,7 @@ class FaultTest(base.SimulatorTestCase):
 
     # -- manage: --zfcppool (size), --zfcppool + --reservezfcp (take) ----
 
-    REF = {'source-name': '500507680b21bac6:4001400900000000'}
+    REF = {'source-name': '500507680b21bac6;500507680b22bac6:4001400900000000'}
 
     def _manage(self):
         vol = self.new_volume(status='managing', size=0)
@@ -216,7 +216,8 @@ class FaultTest(base.SimulatorTestCase):
         elif not landed:
             self.assertEqual('error_managing', row.status)
             self.assertEqual('free', self.entry(
-                'zvmfcp1:zvm1:gold:500507680b21bac6:4001400900000000')[
+                'zvmfcp1:zvm1:gold:500507680b21bac6;500507680b22bac6:'
+                '4001400900000000')[
                     'status'])
         self.settle(action)
         self.assert_pools_consistent()

@@ -126,7 +126,7 @@ class LifecycleTest(base.SimulatorTestCase):
 
     def test_manage_and_unmanage(self):
         vol = self.new_volume(status='managing', size=0)
-        ref = {'source-name': '500507680b21bac6:4001400900000000'}
+        ref = {'source-name': '500507680b21bac6;500507680b22bac6:4001400900000000'}
         self.assertEqual(2, self.mgr.driver.manage_existing_get_size(vol, ref))
         self.mgr.manage_existing(self.ctxt, vol, ref)
         row = self.assert_status(vol, 'available')

@@ -80,6 +80,9 @@ class FakeCinderNode(object):
         self.written = []         # (sysfs attribute, value) in order
         # faults
         self.never_appear = set()   # LUNs whose disk never shows up
+        # (devno, wwpn, lun) the storage does not present to that device's
+        # initiator (LUN masking): unit_add works, no disk appears
+        self.masked = set()
         self.refuse_unit_add = False
         self.refuse_online = False
         self.unreadable = False
@@ -221,7 +224,8 @@ class FakeCinderNode(object):
         devno = os.path.basename(os.path.dirname(port_dir))[4:]
         lun = value[2:]
         os.makedirs(os.path.join(port_dir, value), exist_ok=True)
-        if (wwpn, lun) not in self.luns or lun in self.never_appear:
+        if ((wwpn, lun) not in self.luns or lun in self.never_appear or
+                (devno, wwpn, lun) in self.masked):
             return
         self._next_sd += 1
         sd = 'sd' + chr(ord('a') + self._next_sd - 1)

@@ -63,12 +63,12 @@ class ConnectorTestCase(cinder_test.TestCase):
         # The class-level registry must not leak between tests.
         self.mock_object(connector_mod.ZVMHostConnector, '_attached', {})
 
-    def _connector(self, fcp=('1f00', '2f00'), multipath=False):
+    def _connector(self, fcp=('1f00', '2f00'), multipath=False, min_paths=0):
         return connector_mod.ZVMHostConnector(
             self.xcat, 'cinder1', list(fcp),
             sysfs_root=self.node.sys, dev_root=self.node.dev,
             execute=self.node.execute, root_helper='sudo',
-            use_multipath=multipath,
+            use_multipath=multipath, min_paths=min_paths,
             waiter=waiting.Waiter(5, interval=1, clock=self.clock,
                                   sleep=self.clock.sleep))
 
@@ -145,6 +145,50 @@ class ConnectorTestCase(cinder_test.TestCase):
         self.assertEqual(4, len(self.node.disks()))
         connector.disconnect_volume(self.props(wwpns=(W1, W2)), info)
         self.assertClean(dedicated=('1f00', '2f00'))
+
+    def test_dual_fabric_multipath_uses_the_pairs_the_san_shows(self):
+        # 1f00 on fabric A (port W1), 2f00 on fabric B (port W2)
+        self.node.ports = {'1f00': [W1], '2f00': [W2]}
+        connector = self._connector(multipath=True)
+        info = connector.connect_volume(self.props(wwpns=(W1, W2)))
+        self.assertEqual({('1f00', W1), ('2f00', W2)},
+                         {(p.devno, p.wwpn) for p in info['paths']})
+        self.assertEqual(2, len(self.node.disks()))
+        connector.disconnect_volume(self.props(wwpns=(W1, W2)), info)
+        self.assertClean(dedicated=('1f00', '2f00'))
+
+    def test_too_few_paths_fails_naming_devices_and_ports(self):
+        self.node.ports = {'1f00': [W1], '2f00': [W2]}
+        self.node.masked.add(('2f00', W2, LUN))
+        connector = self._connector(multipath=True)
+        exc = self.assertRaises(errors.TooFewPaths, connector.connect_volume,
+                                self.props(wwpns=(W1, W2)))
+        text = str(exc)
+        self.assertIn('no working path on FCP device(s) 2f00', text)
+        self.assertIn('1f00->0x%s works' % W1, text)
+        self.assertIn('1f00->0x%s: port 0x%s not visible through FCP 1f00 '
+                      '(not zoned)' % (W2, W2), text)
+        self.assertIn('2f00->0x%s: unit 0x%s added but no SCSI device'
+                      % (W2, LUN), text)
+        # nothing left: units, disks, links, online state, dedications
+        self.assertClean()
+        self.assertFalse(self.node.online('1f00'))
+        self.assertFalse(self.node.online('2f00'))
+
+    def test_lower_minimum_accepts_one_path_and_drops_the_dead_unit(self):
+        self.node.ports = {'1f00': [W1], '2f00': [W2]}
+        self.node.masked.add(('2f00', W2, LUN))
+        connector = self._connector(multipath=True, min_paths=1)
+        info = connector.connect_volume(self.props(wwpns=(W1, W2)))
+        self.assertEqual([('0.0.1f00', '0x' + W1, '0x' + LUN)], self.node.units())
+        connector.disconnect_volume(self.props(wwpns=(W1, W2)), info)
+        self.assertClean(dedicated=('1f00', '2f00'))
+
+    def test_masked_first_path_falls_over_to_the_next_without_multipath(self):
+        self.node.masked.add(('1f00', W1, LUN))
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual([('0.0.2f00', '0x' + W1, '0x' + LUN)], self.node.units())
+        self.assertEqual('2f00', info['paths'][0].devno)
 
     def test_invisible_port_skips_the_path(self):
         self.node.ports = {'1f00': [W2], '2f00': [W1]}
@@ -261,12 +305,12 @@ class ConnectorTestCase(cinder_test.TestCase):
     def test_already_dedicated_device_is_used_and_not_undone(self):
         self.xcat.already_dedicated = True
         self.node.never_appear.add(LUN)
-        self.assertRaises(errors.DeviceWaitTimeout,
+        self.assertRaises(errors.NoUsablePath,
                           self.connector.connect_volume, self.props())
         # Not ours to undedicate: only the online state is rolled back.
         self.assertNotIn('--undedicatedevice',
                          [c[1] for c in self.xcat.calls])
-        self.assertClean(dedicated=('1f00',))
+        self.assertClean(dedicated=('1f00', '2f00'))
 
     def test_failed_dedicate_leaves_nothing(self):
         self.xcat.fail_dedicate = True
@@ -301,12 +345,18 @@ class ConnectorTestCase(cinder_test.TestCase):
         self.assertFalse(self.node.online('1f00'))
 
     def test_device_that_never_appears_times_out_and_rolls_back(self):
+        # A unit whose SCSI scan finds no disk is a LUN masked away from
+        # that initiator (zfcp_unit_add returns 0 either way): each device
+        # is given the scan wait, its unit removed, then nothing is left.
         self.node.never_appear.add(LUN)
-        exc = self.assertRaises(errors.DeviceWaitTimeout,
+        exc = self.assertRaises(errors.NoUsablePath,
                                 self.connector.connect_volume, self.props())
-        self.assertIn('to appear as a disk', str(exc))
-        self.assertEqual(5.0, self.clock.now)
-        self.assertEqual(1, len(self.node.writes('unit_remove')))
+        self.assertIn('1f00->0x%s: unit 0x%s added but no SCSI device'
+                      % (W1, LUN), str(exc))
+        self.assertIn('2f00->0x%s: unit 0x%s added but no SCSI device'
+                      % (W1, LUN), str(exc))
+        self.assertEqual(10.0, self.clock.now)
+        self.assertEqual(2, len(self.node.writes('unit_remove')))
         self.assertClean()
 
     def test_refused_unit_add_rolls_back(self):
@@ -324,7 +374,7 @@ class ConnectorTestCase(cinder_test.TestCase):
     def test_rollback_keeps_a_device_another_attach_uses(self):
         info = self.connector.connect_volume(self.props(lun=LUN2))
         self.node.never_appear.add(LUN)
-        self.assertRaises(errors.DeviceWaitTimeout,
+        self.assertRaises(errors.NoUsablePath,
                           self.connector.connect_volume, self.props())
         self.assertEqual(['1f00'], self.node.dedicated())
         self.assertTrue(self.node.online('1f00'))
@@ -332,9 +382,10 @@ class ConnectorTestCase(cinder_test.TestCase):
         self.connector.disconnect_volume(self.props(lun=LUN2), info)
 
     def test_rollback_keeps_what_was_there_before(self):
+        self.connector = self._connector(fcp=('1f00',))
         self.node.dedicate('1f00')
         self.node.never_appear.add(LUN)
-        self.assertRaises(errors.DeviceWaitTimeout,
+        self.assertRaises(errors.NoUsablePath,
                           self.connector.connect_volume, self.props())
         self.assertEqual([], self.xcat.calls)
         # Online was our change: undone; the dedication was not ours.

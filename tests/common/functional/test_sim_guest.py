@@ -5,7 +5,7 @@
 from tests.common.functional import simbase
 
 W = '500507680b21bac6'
-LUN = '4001400600000000'
+LUN = '4001400500000000'   # the single-port row (fabric A)
 BY_PATH = '/dev/disk/by-path/ccw-0.0.1f00-zfcp-0x%s:0x%s' % (W, LUN)
 
 
@@ -193,7 +193,7 @@ class TestAddZfcpAuto(simbase.SimTestCase):
         self.put('nodes/vm1/dsh', 'command=cio_ignore -r 2f01')
         data = self.chvm('vm1', '--addzfcp gold auto 0 1G')
         self.assertIn('vm1: Found eligible FCP channel 2F01', self.infos(data))
-        self.assertEqual('2F01', self.row('gold', LUN)['channel'])
+        self.assertEqual('2F01', self.row('gold', '4001400600000000')['channel'])
         data = self.chvm('vm2', '--addzfcp gold auto 0 2G')
         self.assertIn('vm2: Found FCP channel within acceptable range 1F00', self.infos(data))
         row = self.row('gold', '4001400900000000')

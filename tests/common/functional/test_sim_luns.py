@@ -23,6 +23,10 @@ class TestLunStorage(simbase.SimTestCase):
             f.seek(4096)
             self.assertEqual(b'hello', f.read(5))
 
+    def test_lun_named_by_its_pool_row_wwpns(self):
+        self.assertEqual(self.sim.admin.lun_path(W1, '4001400700000000'),
+                         self.sim.admin.lun_path('%s;%s' % (W1, W2), '4001400700000000'))
+
     def test_unknown_lun(self):
         from zvm_sim import admin_client
         self.assertRaises(admin_client.AdminError, self.sim.admin.lun_path, W1,
@@ -43,7 +47,9 @@ class TestLunStorage(simbase.SimTestCase):
         self.put('nodes/vm3/power', 'on')
         self.assertEqual({'1f01': {'chpid': '27', 'wwpn': 'c05076ffe5005613'}},
                          guest.active_fcp_devices())
-        self.assertIn(W2, guest.remote_ports('1f01'))
+        # dual fabric: 1f01 (CHPID 27) is zoned in fabric A, which has W1, not W2
+        self.assertIn(W1, guest.remote_ports('1f01'))
+        self.assertNotIn(W2, guest.remote_ports('1f01'))
         self.assertTrue(guest.lun_exists(W2, '4001400700000000'))
         self.assertFalse(guest.lun_exists(W2, '4001400500000000'))
         self.assertEqual(guest.lun_wwid(W1, '4001400700000000'),

@@ -25,11 +25,13 @@ class TestPoolsOverHttp(simbase.SimTestCase):
     def test_reserve_best_fit_then_release(self):
         """findAndUpdatezFcpPool: smallest free entry >= size; release clears owner."""
         data = self.hv('--reservezfcp gold reserved volume-7 auto 2G')
+        # a dual-fabric row: one port per fabric
+        both = '%s;500507680b22bac6' % W
         self.assertEqual('zvm1: FCP device auto/0x%s/0x4001400900000000 was reserved... Done'
-                         % W, self.infos(data)[-1])
+                         % both, self.infos(data)[-1])
         row = self.row('gold', '4001400900000000')
         self.assertEqual(('reserved', 'volume-7'), (row['status'], row['owner']))
-        self.hv('--releasezfcp gold %s 4001400900000000' % W)
+        self.hv('--releasezfcp gold %s 4001400900000000' % both)
         row = self.row('gold', '4001400900000000')
         self.assertEqual(('free', '', ''), (row['status'], row['owner'], row['channel']))
 
@@ -69,8 +71,8 @@ class TestPoolsOverHttp(simbase.SimTestCase):
         info = self.infos(self.get('nodes/zvm1/inventory',
                                    field=['--zfcppool', 'gold', 'reserved']))
         self.assertEqual(['zvm1: #status,wwpn,lun,size,range,owner,channel,tag\n'
-                          'zvm1: reserved,%s,4001400600000000,1G,1f00-1f0f;2f00-2f0f,'
-                          'volume-1,auto,\n' % W], info)
+                          'zvm1: reserved,%s;500507680b22bac6,4001400600000000,1G,'
+                          '1f00-1f0f;2f00-2f0f,volume-1,auto,\n' % W], info)
 
     def test_fcpdevices_details_and_status(self):
         """inventoryHypervisor --fcpdevices: 5 lines per device.

@@ -56,7 +56,7 @@ class TestRestartInProcess(testtools.TestCase):
         with SimulatorFixture() as sim:
             requests.put(sim.xcat_url('vms/vm1'),
                          data='["--addzfcp gold 1f00 0 1G 0 500507680b21bac6 '
-                              '4001400600000000"]').raise_for_status()
+                              '4001400500000000"]').raise_for_status()
             requests.put(sim.xcat_url('vms/vm3'),
                          data='["--aemod setupDisk action=removefilesysnode tgtFile=/dev/x"]'
                          ).raise_for_status()
@@ -65,6 +65,6 @@ class TestRestartInProcess(testtools.TestCase):
             state_dir = sim.state_dir
             reloaded = core.Simulator(state_dir).state()
             self.assertEqual(before, reloaded)
-            self.assertEqual({'1f00': {'500507680b21bac6': ['4001400600000000']}},
+            self.assertEqual({'1f00': {'500507680b21bac6': ['4001400500000000']}},
                              core.Simulator(state_dir).guest('vm1').view()['linux_state']
                              ['units'])

@@ -24,6 +24,7 @@ class FakeHost:
                        '2f00': {'chpid': '28', 'wwpn': NPIV2}}
         self.ports = {'1f00': [WWPN1, WWPN2], '2f00': [WWPN1, WWPN2]}
         self.luns = {(w, lun) for w in (WWPN1, WWPN2) for lun in (LUN1, LUN2)}
+        self.masked = set()     # (devno, wwpn, lun) the storage hides from devno
         self.backing_dir = backing_dir
 
     def active_fcp_devices(self):
@@ -34,6 +35,11 @@ class FakeHost:
 
     def lun_exists(self, wwpn, lun):
         return (wwpn, lun) in self.luns
+
+    def lun_reachable(self, devno, wwpn, lun):
+        # zoned (the port is seen through devno) and not masked away
+        return (wwpn in self.ports.get(devno, ()) and self.lun_exists(wwpn, lun) and
+                (devno, wwpn, lun) not in self.masked)
 
     def lun_wwid(self, wwpn, lun):
         # same WWID on every path: it identifies the LUN, not the port

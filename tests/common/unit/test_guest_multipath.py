@@ -54,6 +54,17 @@ class MultipathTest(testtools.TestCase):
         self.assertEqual([wwid], list(guest.state()['multipath']))
         self.assertTrue(guest.run('multipath -ll')[1].startswith(wwid + ' dm-0 '))
 
+    def test_multipath_a_makes_one_path_a_map(self):
+        # multipath -a DEVICE adds its WWID to the wwids file (multipath(8))
+        guest = guest_with_paths(paths=(('1f00', gf.WWPN1),))
+        link = '/dev/disk/by-path/ccw-0.0.1f00-zfcp-0x%s:0x%s' % (gf.WWPN1, gf.LUN1)
+        rc, out, _ = guest.run('multipath -a %s' % link)
+        wwid = guest.host.lun_wwid(gf.WWPN1, gf.LUN1)
+        self.assertEqual((0, "wwid '%s' added\n" % wwid), (rc, out))
+        guest.run('multipath -r')
+        self.assertEqual(['sda'], guest.state()['multipath']['mpatha']['paths'])
+        self.assertEqual(1, guest.run('multipath -a /dev/disk/by-path/nothing')[0])
+
     def test_single_path_no_map_unless_known(self):
         guest = guest_with_paths(paths=(('1f00', gf.WWPN1),))
         guest.run('multipath -r')

@@ -54,3 +54,59 @@ class TestBigPool(testtools.TestCase):
     def test_topology_spec_expands(self):
         topo = topology.load(bigpool.big_topology(1000))
         self.assertEqual(1000, len(topo['systems'][0]['pools']['bulk']))
+
+
+class TestSanSection(testtools.TestCase):
+    """The ``san`` section: fabrics with zoning and LUN masking (issue 13)."""
+
+    def raw(self, san):
+        return {'san': san, 'systems': [{
+            'hypervisor': 'zvm1', 'zhcp': 'zhcp1',
+            'fcp_devices': [{'devno': '1f00', 'physical_wwpn': 'c05076ffe5005611',
+                             'npiv_wwpn': 'c05076ffe5005612'},
+                            {'devno': '2f00', 'physical_wwpn': 'c05076ffe5007711',
+                             'npiv_wwpn': None}],
+            'pools': {'gold': [{'status': 'free', 'wwpn': '500507680b21bac6',
+                                'lun': '4001400500000000'}]}}]}
+
+    def test_default_topology_is_dual_fabric_and_masked_per_system(self):
+        topo = topology.load()
+        fabrics = topo['san']['fabrics']
+        self.assertEqual(['A', 'B'], [f['name'] for f in fabrics])
+        for system in topo['systems']:
+            by_chpid = {}
+            for dev in system['fcp_devices'].values():
+                wwpn = dev['npiv_wwpn'] or dev['physical_wwpn']
+                zoned = [f['name'] for f in fabrics if wwpn in f['zone']]
+                self.assertEqual(1, len(zoned), dev)
+                by_chpid.setdefault(dev['chpid'], set()).update(zoned)
+            # one CHPID per fabric
+            self.assertEqual([{'A'}, {'B'}], sorted(by_chpid.values(), key=sorted))
+        self.assertEqual(['zvm1', 'zvm2'], [g['name'] for g in topo['san']['masking']])
+
+    def test_device_references_resolve_to_npiv_else_physical_wwpn(self):
+        san = topology.normalise(self.raw({'fabrics': [
+            {'name': 'A', 'target_ports': ['500507680b21bac6'],
+             'zone': ['zvm1:1f00-2f00']}]}))['san']
+        self.assertEqual({'c05076ffe5005612', 'c05076ffe5007711'}, san['fabrics'][0]['zone'])
+        self.assertIsNone(san['masking'])
+
+    def test_pool_reference_masks_its_luns(self):
+        san = topology.normalise(self.raw({
+            'fabrics': [{'name': 'A', 'target_ports': ['500507680b21bac6'], 'zone': []}],
+            'masking': [{'initiators': ['zvm1:1f00'], 'luns': ['zvm1/gold']}]}))['san']
+        self.assertEqual({('500507680b21bac6', '4001400500000000')},
+                         san['masking'][0]['luns'])
+
+    def test_errors(self):
+        for san, text in (
+                ({}, 'non-empty "fabrics"'),
+                ({'fabrics': [{'name': 'A', 'target_ports': ['500507680b21bac6']},
+                              {'name': 'B', 'target_ports': ['500507680b21bac6']}]},
+                 'on fabrics A and B'),
+                ({'fabrics': [{'name': 'A', 'zone': ['zvm9:1f00']}]}, 'unknown hypervisor'),
+                ({'fabrics': [{'name': 'A', 'zone': ['zvm1:5000']}]}, 'no FCP device'),
+                ({'fabrics': [{'name': 'A'}], 'masking': [{'luns': ['zvm1/iron']}]},
+                 'unknown LUN reference')):
+            exc = self.assertRaises(topology.TopologyError, topology.normalise, self.raw(san))
+            self.assertIn(text, str(exc))

@@ -7,11 +7,21 @@ drivers/s390/cio and drivers/s390/scsi/zfcp_sysfs.c):
   configuration (host.active_fcp_devices()) and not on the CIO blacklist;
 - ``online`` 1 runs the zfcp adapter: it gets a SCSI host (hostN, numbers
   never reused until reboot) and scans the fabric, so the remote ports the
-  FCP device can reach appear as ``0x<wwpn>`` directories;
+  FCP device can reach appear as ``0x<wwpn>`` directories. "Reach" is the
+  SAN's answer (host.remote_ports): the target ports of the fabrics whose
+  zone holds the device's WWPN (NPIV, else physical). A port outside the
+  zone never gets a directory, so its ``unit_add`` does not exist (ENOENT);
+- ``port_rescan`` scans again (zfcp_fc.c zfcp_fc_scan_ports): new ports
+  appear. Zoning is fixed by the topology, so a port never leaves a zone
+  and zfcp_fc_validate_port's removal of vanished ports is not modelled;
 - ``unit_add`` parses the value with kstrtoull (base from prefix) and adds a
   unit for the parsed 64-bit LUN; a unit that exists is -EEXIST. The SCSI
-  scan then creates a disk only if the storage has that LUN: a unit for a
-  LUN the storage lacks stays without a disk (lszfcp -D does not list it);
+  scan then creates a disk only if the LUN answers this initiator
+  (host.lun_reachable: it exists behind that port and the storage masks it
+  to the device's WWPN). zfcp_unit_add() returns 0 either way
+  (zfcp_unit.c: the scan result is not its return value), so a unit for a
+  LUN the storage lacks or masks away stays without a disk: its
+  ``0x<lun>`` directory exists, lszfcp -D and /sys/block do not list it;
 - ``unit_remove`` of an absent unit is -EINVAL; it deletes the SCSI disk;
 - ``/sys/block/sdX/device/delete`` deletes the disk, the zfcp unit stays;
 - setting an adapter offline removes its disks but zfcp keeps its ports and
@@ -152,8 +162,8 @@ class Kernel:
 
     def _scan_ports(self, devno):
         seen = self.ports.setdefault(devno, [])
-        for wwpn in self.host.remote_ports(devno):
-            wwpn = formats.norm_wwpn(wwpn)
+        found = [formats.norm_wwpn(w) for w in self.host.remote_ports(devno)]
+        for wwpn in found:
             if wwpn not in seen:
                 seen.append(wwpn)
 
@@ -208,7 +218,7 @@ class Kernel:
     def _scan_lun(self, devno, wwpn, lun):
         if self.find_disk(devno, wwpn, lun):
             return
-        if not self.host.lun_exists(wwpn, lun):
+        if not self.host.lun_reachable(devno, wwpn, lun):
             return
         used = {formats.sd_index(name) for name in self.disks}
         index = 0

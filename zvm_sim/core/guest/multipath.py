@@ -50,6 +50,12 @@ class Multipath:
         return [line.strip().strip('/') for line in text.splitlines()
                 if line.strip().startswith('/')]
 
+    def remember(self, wwid):
+        """``multipath -a``: add a WWID to the wwids file."""
+        known = self.known_wwids()
+        if wwid not in known:
+            self._write_wwids(known + [wwid])
+
     def _write_wwids(self, wwids):
         self.guest.store.files[WWIDS] = _WWIDS_HEADER + ''.join('/%s/\n' % w for w in wwids)
 

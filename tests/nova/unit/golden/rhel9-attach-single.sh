@@ -20,13 +20,18 @@ chccwdev -e 1f00
 echo 'nova_volumeops step: configure the LUN on every path'
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/port_rescan
 
-[ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ] || echo 0x4001400500000000 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/unit_add
+[ ! -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ] || echo 0x4001400500000000 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/unit_add
 
-grep -q '0.0.1f00 0x500507680b21bac6 0x4001400500000000' /etc/zfcp.conf || echo '0.0.1f00 0x500507680b21bac6 0x4001400500000000' >> /etc/zfcp.conf
-echo 'nova_volumeops step: check the LUN on every path'
-# Fail the script (set -e) unless every path shows the LUN.
-[ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
-
+udevadm settle
+[ ! -e /dev/disk/by-path/ccw-0.0.1f00-zfcp-0x500507680b21bac6:0x4001400500000000 ] || grep -q '0.0.1f00 0x500507680b21bac6 0x4001400500000000' /etc/zfcp.conf || echo '0.0.1f00 0x500507680b21bac6 0x4001400500000000' >> /etc/zfcp.conf
+echo 'nova_volumeops step: list the paths the SAN gives'
+# Pairs whose port is not zoned to the device were skipped, and the storage
+# shows the LUN only to the initiators it is masked to: the caller counts
+# the working paths in these lists (nova_volumeops.fabric, which knows this
+# step by its text) and rolls the attach back when too few work.
+udevadm settle
+lszfcp -P || true
+lszfcp -D || true
 udevadm settle
 echo 'nova_volumeops step: link /dev/vdc to the LUN'
 # Mountpoint rules live in xCAT's file, in the forms its createfilesysnode

@@ -16,14 +16,19 @@ echo 'nova_volumeops step: configure the LUN on every path'
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.1f00/port_rescan
 [ -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6 ] || echo 1 > /sys/bus/ccw/drivers/zfcp/0.0.2f00/port_rescan
 
-chzdev zfcp-lun 0.0.1f00:0x500507680b21bac6:0x4001400500000000 -e
-chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:0x4001400500000000 -e
-echo 'nova_volumeops step: check the LUN on every path'
-# Fail the script (set -e) unless every path shows the LUN.
-[ -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6/0x4001400500000000 ]
-[ -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6/0x4001400500000000 ]
-
+[ ! -d /sys/bus/ccw/drivers/zfcp/0.0.1f00/0x500507680b21bac6 ] || chzdev zfcp-lun 0.0.1f00:0x500507680b21bac6:0x4001400500000000 -e || true
+[ ! -d /sys/bus/ccw/drivers/zfcp/0.0.2f00/0x500507680b21bac6 ] || chzdev zfcp-lun 0.0.2f00:0x500507680b21bac6:0x4001400500000000 -e || true
+echo 'nova_volumeops step: list the paths the SAN gives'
+# Pairs whose port is not zoned to the device were skipped, and the storage
+# shows the LUN only to the initiators it is masked to: the caller counts
+# the working paths in these lists (nova_volumeops.fabric, which knows this
+# step by its text) and rolls the attach back when too few work.
+udevadm settle
+lszfcp -P || true
+lszfcp -D || true
 echo 'nova_volumeops step: build the multipath map'
+[ ! -e /dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 ] || multipath -a /dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000
+[ ! -e /dev/disk/by-path/ccw-0.0.2f00-fc-0x500507680b21bac6-lun-0x4001400500000000 ] || multipath -a /dev/disk/by-path/ccw-0.0.2f00-fc-0x500507680b21bac6-lun-0x4001400500000000
 multipathd reconfigure
 multipath -r
 udevadm settle
@@ -33,9 +38,11 @@ echo 'nova_volumeops step: link /dev/vdb to the multipath map'
 [ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb%n"/d' /etc/udev/rules.d/56-zfcp.rules
 [ ! -e /etc/udev/rules.d/56-zfcp.rules ] || sed -i -e '/SYMLINK+="vdb"/d' /etc/udev/rules.d/56-zfcp.rules
 # A dm device is matched by its WWID, which udev reads from the LUN
-# (ID_SERIAL of the first path): multipath names the map mpath-<WWID>.
+# (ID_SERIAL of the first path that has a disk: on a dual-fabric SAN not
+# every pair is a path): multipath names the map mpath-<WWID>.
 # Only a WWID of plain characters may enter the rule (no quote, no comma).
-udevadm info --query=property --name=/dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 | grep -x 'ID_SERIAL=[0-9A-Za-z_.-]*' | sed -e 's/^ID_SERIAL=\(.*\)/KERNEL=="dm-*", ENV{DM_UUID}=="mpath-\1", SYMLINK+="vdb"/' >> /etc/udev/rules.d/56-zfcp.rules
+grep -q 'SYMLINK+="vdb"' /etc/udev/rules.d/56-zfcp.rules || [ ! -e /dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 ] || udevadm info --query=property --name=/dev/disk/by-path/ccw-0.0.1f00-fc-0x500507680b21bac6-lun-0x4001400500000000 | grep -x 'ID_SERIAL=[0-9A-Za-z_.-]*' | sed -e 's/^ID_SERIAL=\(.*\)/KERNEL=="dm-*", ENV{DM_UUID}=="mpath-\1", SYMLINK+="vdb"/' >> /etc/udev/rules.d/56-zfcp.rules
+grep -q 'SYMLINK+="vdb"' /etc/udev/rules.d/56-zfcp.rules || [ ! -e /dev/disk/by-path/ccw-0.0.2f00-fc-0x500507680b21bac6-lun-0x4001400500000000 ] || udevadm info --query=property --name=/dev/disk/by-path/ccw-0.0.2f00-fc-0x500507680b21bac6-lun-0x4001400500000000 | grep -x 'ID_SERIAL=[0-9A-Za-z_.-]*' | sed -e 's/^ID_SERIAL=\(.*\)/KERNEL=="dm-*", ENV{DM_UUID}=="mpath-\1", SYMLINK+="vdb"/' >> /etc/udev/rules.d/56-zfcp.rules
 udevadm control --reload
 udevadm trigger
 udevadm settle

@@ -40,7 +40,7 @@ def _show(guest, names=None):
 
 @command('multipath')
 def cmd_multipath(inv):
-    """multipath [-r] | -f MAP | -F | -W | -ll [MAP] | -l (multipath-tools 0.8/0.9)."""
+    """multipath [-r] | -f MAP | -F | -W | -a DEV | -ll [MAP] | -l (multipath-tools 0.8/0.9)."""
     guest = inv.system
     args = [a for a in inv.argv[1:] if a not in ('-v0', '-v1', '-v2', '-v3')]
     if not args or args[0] in ('-r', '-v2'):
@@ -63,6 +63,18 @@ def cmd_multipath(inv):
         return 0, 'successfully reset wwids\n', ''
     if opt in ('-ll', '-l'):
         return 0, _show(guest, set(args[1:])), ''
+    if opt == '-a':
+        # multipath -a DEVICE: remember the device's WWID (wwids file), so
+        # that find_multipaths "yes" builds a map even for one path
+        disk = guest.kernel.disks.get(guest.realpath(args[1]).rsplit('/', 1)[-1]) \
+            if len(args) > 1 else None
+        if disk is None:
+            return 1, '', "%s: can't find device\n" % (args[1] if len(args) > 1 else '')
+        wwid = guest.wwid_of(disk)
+        known = guest.multipath.known_wwids()
+        if wwid not in known:
+            guest.multipath.remember(wwid)
+        return 0, "wwid '%s' added\n" % wwid, ''
     return 1, '', "multipath: invalid option -- '%s'\n" % opt.lstrip('-')[:1]
 
 
