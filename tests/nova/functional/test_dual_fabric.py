@@ -60,7 +60,7 @@ class TestDualFabricAttach(DualFabricTestCase):
     def test_attach_detach_every_distro(self, node):
         g = self.guest(node)
         before = self.config_files(node)
-        ci = self.cinder_connection(g, 'v1', MULTI)
+        ci = self.cinder_connection(g, base.V1, MULTI)
         fcps = ci['data']['zvm_fcp']
         self.assertEqual('attached', self.ops.attach(g, ci, '/dev/vdb'))
         # one path per fabric: each device with its own fabric's port
@@ -83,7 +83,7 @@ class TestDualFabricAttach(DualFabricTestCase):
         # The LUN lists only fabric A's port: the fabric B device sees no port.
         g = self.guest('vm1')
         before = self.config_files('vm1')
-        ci = self.cinder_connection(g, 'v1', SINGLE)
+        ci = self.cinder_connection(g, base.V1, SINGLE)
         fcps = ci['data']['zvm_fcp']
         b_fcp = [f for f in fcps if f.startswith('2f')][0]
         exc = self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
@@ -99,7 +99,7 @@ class TestDualFabricAttach(DualFabricTestCase):
 
     def test_a_script_stopped_before_listing_paths_keeps_its_own_reason(self):
         g = self.guest('vm1')
-        ci = self.cinder_connection(g, 'v1', MULTI)
+        ci = self.cinder_connection(g, base.V1, MULTI)
         self.sim.admin.add_fault(option='dsh', action='guest_fail', text='cio_ignore')
         exc = self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
                                 '/dev/vdb')
@@ -110,7 +110,7 @@ class TestDualFabricAttach(DualFabricTestCase):
     def test_lower_minimum_accepts_one_fabric(self):
         ops = self.new_ops(min_volume_paths=1)
         g = self.guest('vm2')
-        ci = self.cinder_connection(g, 'v1', SINGLE, ops=ops)
+        ci = self.cinder_connection(g, base.V1, SINGLE, ops=ops)
         fcps = ci['data']['zvm_fcp']
         a_fcp = [f for f in fcps if not f.startswith('2f')][0]
         self.assertEqual('attached', ops.attach(g, ci, '/dev/vdb'))
@@ -132,7 +132,7 @@ class TestMaskedAway(DualFabricTestCase):
     def test_masked_path_fails_the_attach_naming_it(self):
         g = self.guest('vm8')
         before = self.config_files('vm8')
-        ci = self.cinder_connection(g, 'v1', MULTI)
+        ci = self.cinder_connection(g, base.V1, MULTI)
         b_fcp = [f for f in ci['data']['zvm_fcp'] if f.startswith('2f')][0]
         exc = self.assertRaises(volumeops.VolumeOpsError, self.ops.attach, g, ci,
                                 '/dev/vdb')
@@ -147,14 +147,14 @@ class TestStoppedGuestDualFabric(DualFabricTestCase):
     def test_attach_while_logged_off_then_boot_and_verify(self):
         node = 'vm9'                     # SLES 15, logged off
         g = self.guest(node)
-        ci = self.cinder_connection(g, 'v1', MULTI)
+        ci = self.cinder_connection(g, base.V1, MULTI)
         fcps = ci['data']['zvm_fcp']
         self.assertEqual('pending-boot', self.ops.attach(g, ci, '/dev/vdb'))
         self.client.power(node, 'on')
         # setupDisk at boot gets the LUN where the SAN gives it a path
         self.assertEqual({(f, w, base.lun(MULTI)) for f, w in self.fabric_pairs(fcps)},
                          self.units(node))
-        self.assertEqual({'v1': 'attached'}, self.ops.verify(g))
+        self.assertEqual({base.V1: 'attached'}, self.ops.verify(g))
         maps = self.linux(node)['multipath']['maps']
         self.assertEqual(next(iter(maps)), self.map_link(node, '/dev/vdb'))
         self.ops.detach(g, ci, '/dev/vdb')
