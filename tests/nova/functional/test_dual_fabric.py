@@ -19,7 +19,6 @@ units, maps, persistent files, directory, pool rows.
 """
 
 import copy
-from unittest import mock
 
 import ddt
 
@@ -43,11 +42,7 @@ def dual_fabric(masking=None):
 
 class DualFabricTestCase(base.SimulatorTestCase):
 
-    TOPOLOGY = dual_fabric()
-
-    def setUp(self):
-        with mock.patch.object(base, 'TOPOLOGY', self.TOPOLOGY):
-            super().setUp()
+    topology = dual_fabric()
 
     def fabric_pairs(self, fcps):
         return {(f, A_PORT if f[:2] in ('1f', '3f') else B_PORT) for f in fcps}
@@ -123,7 +118,7 @@ class TestDualFabricAttach(DualFabricTestCase):
 class TestMaskedAway(DualFabricTestCase):
     """The storage masks the LUN to fabric A's devices only."""
 
-    TOPOLOGY = dual_fabric(masking=[
+    topology = dual_fabric(masking=[
         {'name': 'fabric-a-only', 'initiators': ['zvm1:1f00-1f03', 'zvm1:3f00'],
          'luns': [base.lun(MULTI)]},
         {'name': 'all', 'initiators': ['zvm1:1f00-3f00'],
