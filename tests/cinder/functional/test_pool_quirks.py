@@ -16,6 +16,7 @@ from cinder import context
 from cinder import exception
 from cinder.tests.unit import fake_volume
 from cinder.volume import configuration
+from cinder.volume import driver as cinder_driver
 import requests
 
 from cinder_zvm import driver
@@ -43,6 +44,8 @@ class PoolQuirksMixin(object):
         self.url, self.user, self.password = self.setup_xcat()
 
     def make_driver(self, pools=('gold',), **options):
+        configuration.Configuration(cinder_driver.volume_opts,
+                                    config_group=GROUP)
         conf = configuration.Configuration(opts.driver_opts(),
                                            config_group=GROUP)
         values = {'zvm_xcat_server': self.url,

@@ -20,6 +20,7 @@ against the real simulator.
 """
 
 import os
+from unittest import mock
 
 from oslo_concurrency import processutils
 
@@ -33,13 +34,32 @@ class FakeXCAT(object):
         self.fail_dedicate = False    # True, or a set of device numbers
         self.already_dedicated = False
         self.fail_undedicate = False
+        # DEDICATEd in the directory but not in the active configuration:
+        # zvm.pm 2409-2413 answers "Done" and skips the active part.
+        self.directory_only = set()
+        self.directory = set()
 
     def xdsh(self, node, command, **kwargs):
         self.calls.append((node, 'xdsh', command))
 
+    def lsvm(self, node, *args):
+        self.calls.append((node, 'lsvm'))
+        lines = ['USER %s NOLOG' % node.upper()] + [
+            'DEDICATE %s %s' % (d.upper(), d.upper())
+            for d in sorted(self.directory | self.directory_only)]
+        return mock.Mock(node_lines=lambda n: lines)
+
     def chvm(self, node, *args, **kwargs):
         self.calls.append((node,) + args)
+        if args[0] == '--dedicatedevice' and args[1] in self.directory_only:
+            return          # "... directory entry... Done", nothing active
+        if args[0] == '--undedicatedevice' and args[1] in self.directory_only:
+            self.directory_only.discard(args[1])
+            raise xcat_exc.XCATCommandError(
+                ["(Error) Removing device %s from CINDER1's active "
+                 "configuration... Failed" % args[1].upper()])
         if args[0] == '--dedicatedevice':
+            self.directory.add(args[1])
             if self.already_dedicated:
                 self.node.dedicate(args[1])
                 raise xcat_exc.XCATCommandError(
@@ -53,6 +73,7 @@ class FakeXCAT(object):
         elif args[0] == '--undedicatedevice':
             if self.fail_undedicate:
                 raise xcat_exc.XCATCommandError(['(Error) failed'])
+            self.directory.discard(args[1])
             self.node.undedicate(args[1])
 
 
