@@ -10,17 +10,26 @@ xCAT calls per operation (the minimum the xCAT contract allows):
 =======================  =====  ===========================================
 operation                calls  why
 =======================  =====  ===========================================
-create_volume            1      ``--reservezfcp`` without WWPN/LUN: xCAT
-                                picks the best fit and marks it owned
-delete_volume            2      read the entry (used? still ours?), then
+create_volume            2      ``--reservezfcp`` without WWPN/LUN: xCAT
+                                picks the best fit and marks it owned;
+                                read back
+delete_volume            3      read the entry (used? still ours?), then
                                 release or quarantine it; ``--releasezfcp``
-                                alone would free a LUN a guest still uses
+                                alone would free a LUN a guest still uses;
+                                read back
 initialize_connection    0      everything is in provider_location
-terminate_connection     1      re-stamp the owner nova's detach cleared
+terminate_connection     2      re-stamp the owner nova's detach cleared;
+                                read back
 stats (per pool)         1      ``--zfcppool <pool> all``
 extend_volume            1      read the LUN's real size
-manage_existing          2      read + re-check under the lock, reserve
+manage_existing          3      read + re-check under the lock, reserve,
+                                read back
 =======================  =====  ===========================================
+
+Every write is read back: xCAT answers "Done" without writing when a LUN
+number is on several rows of the pool (zvm_xcat.zfcp, "two defects"), and
+never checks its own sed. Writes that name a row do it the way that works
+on xCAT for multipath rows too (zfcp.address_wwpn).
 
 When a write may have reached xCAT but gave no clear answer (timeout,
 dropped connection, 503, unreadable reply) the driver reads the pool once
@@ -187,7 +196,8 @@ class ZVMFCPBackend(object):
     def check_setup(self):
         """Check xCAT, credentials, hypervisor node and pools.
 
-        One ``--zfcppoolnames`` call answers all four.
+        One ``--zfcppoolnames`` call answers all four; then each pool is
+        read once for rows xCAT cannot update (report_lun_clashes).
         """
         where = {'server': self.client.server_url, 'hv': self.hypervisor}
         try:
@@ -214,6 +224,22 @@ class ZVMFCPBackend(object):
                 'file that has no entries left.',
                 missing=', '.join(missing),
                 names=', '.join(names) or 'none', **where)
+        for pool in self.pools:
+            self.report_lun_clashes(pool, self.list_pool(pool))
+
+    def report_lun_clashes(self, pool, entries):
+        """Log each LUN number that is on several rows of ``pool``.
+
+        xCAT finds a row to update by its LUN alone (zvmUtils.pm ~3928):
+        none of those rows can be reserved, used or released until an
+        operator gives the LUN one row. Returns the clashes.
+        """
+        clashes = zfcp.lun_clashes(entries)
+        for rows in clashes.values():
+            LOG.warning('xCAT pool %(pool)s of %(hv)s: %(text)s',
+                        {'pool': pool, 'hv': self.hypervisor,
+                         'text': zfcp.describe_clash(pool, rows)})
+        return clashes
 
     # -- helpers --------------------------------------------------------
 
@@ -260,9 +286,19 @@ class ZVMFCPBackend(object):
         return loc
 
     def list_pool(self, pool):
+        """The rows of ``pool``; a pool without a file has none.
+
+        xCAT deletes a pool file when its last row is removed, and lists a
+        missing pool as nothing at all (zfcp.list_pool raises
+        XCATPoolNotFound for it): said here, and in the stats, which
+        report such a pool down with that reason.
+        """
         try:
             return self._guarded(pool, zfcp.list_pool(
                 self.client, self.hypervisor, pool))
+        except xcat_exc.XCATPoolNotFound as exc:
+            LOG.warning('%s: taken as a pool without rows', exc)
+            return []
         except xcat_exc.XCATError as exc:
             raise _backend_error('cannot read xCAT pool %(pool)s of %(hv)s: '
                                  '%(exc)s', pool=pool, hv=self.hypervisor,
@@ -280,13 +316,40 @@ class ZVMFCPBackend(object):
         return [e for e in self.list_pool(pool) if e.owner == owner]
 
     def _reserve(self, loc, owner):
-        """Set an entry ``reserved`` with ``owner``.
+        """Set an entry ``reserved`` with ``owner`` (one write, no read).
 
         xCAT refuses this for an entry that is ``used``, and ignores the
-        size when WWPN and LUN are given.
+        size when WWPN and LUN are given. pool_guard uses it as is: it
+        reads the pool afterwards itself.
         """
         zfcp.reserve(self.client, self.hypervisor, loc.pool, 'reserved', owner,
                      RESERVE_DEVICE, wwpns=loc.wwpns, lun=loc.lun)
+
+    def reserve_entry(self, loc, owner, what):
+        """_reserve, then read it back.
+
+        Raises the XCATError of the write, or VolumeBackendAPIException
+        (``what`` names the step) when the pool does not show it done.
+        """
+        self._reserve(loc, owner)
+        self.read_back(loc, 'reserved', owner, what)
+
+    def read_back(self, loc, status, owner, what):
+        """The entry of ``loc``, which must now be ``status`` for ``owner``.
+
+        Otherwise raises VolumeBackendAPIException naming the rows that
+        share the LUN number, if that is why xCAT wrote nothing.
+        """
+        entries = self.list_pool(loc.pool)
+        entry = manage.find_entry(entries, loc.wwpns, loc.lun)
+        if entry is not None and (entry.status, entry.owner) == (status,
+                                                                 owner):
+            return entry
+        clash = zfcp.lun_clashes(entries).get(loc.lun)
+        why = (zfcp.describe_clash(loc.pool, clash) if clash else
+               'xCAT reported it done, but the pool shows %s'
+               % (repr(entry.line) if entry else 'no such row'))
+        raise _backend_error('%(what)s: %(why)s', what=what, why=why)
 
     def _reserve_confirmed(self, loc, owner, what):
         """_reserve, and when the answer is lost read back whether it landed.
@@ -295,7 +358,7 @@ class ZVMFCPBackend(object):
         the entry is afterwards ``reserved`` for ``owner``.
         """
         try:
-            self._reserve(loc, owner)
+            self.reserve_entry(loc, owner, what)
             return
         except xcat_exc.XCATError as exc:
             if is_uncertain(exc):
@@ -321,6 +384,9 @@ class ZVMFCPBackend(object):
                                         size=size)
                 loc = location.LunLocation(self.hypervisor, pool,
                                            reserved.wwpns, reserved.lun)
+                self.read_back(loc, 'reserved', owner,
+                               'volume %s: reserving a %s LUN in pool %s'
+                               % (volume.id, size, pool))
             except xcat_exc.XCATCommandError as exc:
                 if _no_lun_error(exc):
                     raise self._no_lun(pool, volume.size)
@@ -379,6 +445,10 @@ class ZVMFCPBackend(object):
         self.released.note(entry.wwpns, entry.lun)
         zfcp.release(self.client, self.hypervisor, pool, entry.wwpns,
                      entry.lun)
+        loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
+                                   entry.lun)
+        self.read_back(loc, 'free', '', 'releasing LUN %s of pool %s'
+                       % (loc.source_name, pool))
 
     def delete_volume(self, volume, wipe):
         """Free or quarantine the volume's LUN(s).
@@ -445,7 +515,9 @@ class ZVMFCPBackend(object):
             if action == ownership.RELEASE:
                 self._release_entry(loc.pool, entry)
             else:
-                self._reserve(loc, _owner(ownership.wipe_owner, volume.id))
+                self.reserve_entry(loc, _owner(ownership.wipe_owner, volume.id),
+                                   'could not quarantine LUN %s in pool %s'
+                                   % (loc.source_name, loc.pool))
         except xcat_exc.XCATError as exc:
             if not is_uncertain(exc):
                 raise _backend_error('could not %(act)s LUN %(lun)s in pool '
@@ -504,7 +576,12 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             try:
-                self._reserve(loc, _owner(ownership.volume_owner, volume.id))
+                self.reserve_entry(loc, _owner(ownership.volume_owner, volume.id),
+                                   'Volume %s: setting the owner of LUN %s '
+                                   'after detach'
+                                   % (volume.id, loc.source_name))
+            except exception.VolumeBackendAPIException as exc:
+                LOG.error('%s', exc)
             except xcat_exc.XCATCommandError as exc:
                 if 'in use' in str(exc):
                     LOG.warning('Volume %(id)s: LUN %(lun)s is still attached '
@@ -621,5 +698,6 @@ class ZVMFCPBackend(object):
                                                            reserved))
                 continue
             self._pool_entries[pool] = entries
+            self.report_lun_clashes(pool, entries)
             result.append(stats.pool_stats(pool, entries, reserved))
         return result

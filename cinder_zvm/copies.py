@@ -74,8 +74,11 @@ def reserve_lun(backend, pool, owner, size_gb):
             got = zfcp.reserve(backend.client, backend.hypervisor, pool,
                                'reserved', owner, common.RESERVE_DEVICE,
                                size=size)
-            return location.LunLocation(backend.hypervisor, pool, got.wwpns,
-                                        got.lun)
+            loc = location.LunLocation(backend.hypervisor, pool, got.wwpns,
+                                       got.lun)
+            backend.read_back(loc, 'reserved', owner, 'reserving a %s LUN '
+                              'for %s in pool %s' % (size, owner, pool))
+            return loc
         except xcat_exc.XCATError as exc:
             # xCAT's own text to the log, its summary to the user.
             LOG.error('Reserving a %(size)s LUN for %(owner)s in pool '

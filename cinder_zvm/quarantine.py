@@ -140,9 +140,8 @@ def retire(backend, datapath, loc, current_owner, object_id):
                      loc.source_name)
             return True
         if entry.owner != target:
-            zfcp.reserve(backend.client, backend.hypervisor, loc.pool,
-                         'reserved', target, common.RESERVE_DEVICE,
-                         wwpns=loc.wwpns, lun=loc.lun)
+            backend.reserve_entry(loc, target, 'could not quarantine LUN %s'
+                                  % loc.source_name)
     return wipe_and_release(backend, datapath, loc, entry.size_bytes,
                             object_id)
 
@@ -193,6 +192,8 @@ def _release(backend, loc):
         after = backend.entry_of(loc)
         if after is None or after.status != 'free':
             raise
+        return
+    backend.read_back(loc, 'free', '', 'releasing LUN %s' % loc.source_name)
 
 
 # ---- listing and cleaning ---------------------------------------------------

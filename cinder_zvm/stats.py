@@ -9,13 +9,16 @@ The scheduler then never picks a pool that has no single LUN big enough.
 The sum of all free LUNs is reported separately (``free_lun_capacity_gb``),
 with the largest free LUN (``max_free_lun_gb``), the counts, the capacity
 held by snapshots (``snapshot_*``: each a full copy in a LUN of its own)
-and by deleted volumes waiting for a wipe (``quarantined_*``).
+and by deleted volumes waiting for a wipe (``quarantined_*``), and the rows
+whose LUN number is on several rows (``lun_clash_*``), which xCAT cannot
+update and which are therefore not counted as free.
 """
 
 from oslo_utils import units
 
 from cinder_zvm import bestfit
 from cinder_zvm import ownership
+from zvm_xcat import zfcp
 
 
 def _gib(size_bytes):
@@ -51,7 +54,11 @@ def pool_stats(pool_name, entries, reserved_percentage=0):
             provisioned += size
             if kind == ownership.SNAPSHOT:
                 snapshots += size
-    largest = bestfit.largest_free(entries)
+    # Rows whose LUN number is on another row too cannot be reserved
+    # (zfcp.lun_clashes): not capacity the scheduler may count on.
+    clashes = zfcp.lun_clashes(entries)
+    largest = bestfit.largest_free([e for e in entries
+                                    if e.lun not in clashes])
     max_free = whole_gib(largest.size_bytes) if largest else 0
     return {
         'pool_name': pool_name,
@@ -70,6 +77,9 @@ def pool_stats(pool_name, entries, reserved_percentage=0):
         'attached_lun_count': counts[ownership.ATTACHED],
         'volume_lun_count': counts[ownership.VOLUME] + counts[ownership.UNOWNED],
         'foreign_lun_count': counts[ownership.FOREIGN],
+        'lun_clash_count': len(clashes),
+        'lun_clash_rows': sorted(e.line for rows in clashes.values()
+                                 for e in rows),
         'reserved_percentage': reserved_percentage,
         'thin_provisioning_support': False,
         'thick_provisioning_support': True,

@@ -19,6 +19,7 @@ list of one xCAT request of a flow step.
 import dataclasses
 
 from nova_volumeops import validate
+from zvm_xcat import zfcp
 
 
 @dataclasses.dataclass(frozen=True)
@@ -109,9 +110,15 @@ def undedicate_args(fcp):
 
 
 def reserve_used_args(target, node, fcps):
-    """chhypervisor: mark the pool entry used by the guest, with its FCPs."""
+    """chhypervisor: mark the pool entry used by the guest, with its FCPs.
+
+    The row is named by the last of its WWPNs (zfcp.address_wwpn): the
+    whole ``w1;w2`` list makes xCAT's findzFcpDeviceAttr exit 127
+    (zvmUtils.pm 4214). target.wwpns keeps the row's order (cinder sends
+    the pool row's list as target_wwn).
+    """
     return ('--reservezfcp', target.pool, 'used', node, ';'.join(fcps),
-            target.size, ';'.join(target.wwpns), target.lun)
+            target.size, zfcp.address_wwpn(target.wwpns), target.lun)
 
 
 def removezfcp_args(target, fcps):

@@ -18,6 +18,7 @@ step            do                                  undo
 ==============  ==================================  ===========================
 dedicate        chvm --dedicatedevice F F 0         chvm --undedicatedevice F
 pool            chhypervisor --reservezfcp ... used chvm --removezfcp ... 1
+                (+ rinv --zfcppool P used read-back)
 guest           xdsh attach script (incl. link)     xdsh detach script
 link            (journals of older releases only)   (the guest step's undo)
 notice          chvm --aemod setupDisk add + link   chvm --aemod remove x2
@@ -144,8 +145,7 @@ class StepRunner:
         elif name == 'undedicate':
             self._undedicate(node, step['fcp'])
         elif name == 'pool':
-            self.client.chhypervisor(self.hv, *connection.reserve_used_args(
-                target, node, spec.fcps))
+            self._pool_use(node, target, spec)
         elif name == 'pool_return':
             self._pool_return(node, target, spec)
         elif name == 'guest':
@@ -199,6 +199,27 @@ class StepRunner:
                 raise
             self.do(op, {'name': 'notice_remove'})
 
+    def _pool_use(self, node, target, spec):
+        """--reservezfcp ... used, read back (1 GET of the used rows).
+
+        xCAT answers "Done" without writing anything when the LUN number
+        is on several rows of the pool (findAndUpdatezFcpPool's update
+        step greps the LUN alone, zvmUtils.pm 3928): a LUN not marked used
+        could be quarantined and wiped by cinder while the guest has it.
+        """
+        self.client.chhypervisor(self.hv, *connection.reserve_used_args(
+            target, node, spec.fcps))
+        entry = self._pool_entry(target, status='used')
+        if entry is not None and entry.owner == node:
+            return
+        clash = zfcp.lun_clashes(
+            zfcp.list_pool(self.client, self.hv, target.pool)).get(target.lun)
+        raise xexc.XCATCommandError([
+            zfcp.describe_clash(target.pool, clash) if clash else
+            'xCAT reported LUN %s of pool %s reserved for %s, but the pool '
+            'does not show it used by %s' % (target.lun, target.pool, node,
+                                             node)])
+
     def _pool_return(self, node, target, spec):
         """chvm --removezfcp ... 1, tolerant of xCAT's own guest cleanup.
 
@@ -244,8 +265,9 @@ class StepRunner:
         return entry is not None and entry.status == 'used' and \
             entry.owner == node
 
-    def _pool_entry(self, target):
-        for entry in zfcp.list_pool(self.client, self.hv, target.pool):
+    def _pool_entry(self, target, status='all'):
+        for entry in zfcp.list_pool(self.client, self.hv, target.pool,
+                                    status):
             if entry.lun == target.lun and \
                     set(entry.wwpns) == set(target.wwpns):
                 return entry

@@ -222,3 +222,19 @@ class XCATParseError(XCATError, ValueError):
         else:
             msg = 'Cannot parse xCAT output row %r: %s' % (self.row, reason)
         super().__init__(msg)
+
+
+class XCATPoolNotFound(XCATCommandError):
+    """The zFCP pool has no file on the zHCP.
+
+    zvm.pm inventoryHypervisor answers ``rinv --zfcppool <missing> all``
+    with an empty ``info`` element (``info: [null]``), not an error, and
+    with a status filter with the failed ``cat`` of the pool file.
+    """
+
+    def __init__(self, hv, pool, errors=(), result=None):
+        self.hv = hv
+        self.pool = pool
+        super().__init__(list(errors) or [
+            'zFCP pool %s does not exist on %s (no /var/opt/zhcp/zfcp/%s.conf '
+            'on its zHCP)' % (pool, hv, pool)], result=result)

@@ -23,6 +23,22 @@ parses, where it differs from the man pages:
 - ``--reservezfcp pool status owner device size [wwpn lun]``;
 - ``--releasezfcp pool wwpn lun``.
 
+Two defects of xCAT shape how a row is named (../shared/realxcat runs
+them, tests/common/unit/test_pool_oracle.py holds the product to them):
+
+- ``--reservezfcp`` (and ``chvm --addzfcp``) with WWPN/LUN first run
+  findzFcpDeviceAttr (zvmUtils.pm 4214), whose ``grep "$wwpn,$lun"``
+  stands unquoted in the local shell: the ``;`` of a multipath list splits
+  the command (exit 127) and the row is never changed. The row is
+  therefore named by the LAST WWPN of its list (:func:`address_wwpn`):
+  ``grep "w2,L"`` still finds ``w1;w2,L``, and findAndUpdatezFcpPool
+  rewrites the row with its whole list. ``--releasezfcp`` and
+  ``--removezfcpfrompool`` never run that grep and take the whole list.
+- findAndUpdatezFcpPool's update step greps the LUN alone (zvmUtils.pm
+  3928): with one LUN number on several rows it writes nothing (the sed
+  gets several lines) yet may answer "Done". :func:`lun_clashes` finds
+  such rows; callers read every write back.
+
 Pool names are always sent lowercased (validate.pool_name) so all five
 options see the same file.
 
@@ -33,7 +49,9 @@ without a server.
 
 import collections
 
+from zvm_xcat.exception import XCATCommandError
 from zvm_xcat.exception import XCATInvalidArgument
+from zvm_xcat.exception import XCATPoolNotFound
 from zvm_xcat import parsers
 from zvm_xcat import validate
 
@@ -58,8 +76,21 @@ def list_pool(client, hv, pool, status='all'):
     if status not in POOL_FILTERS:
         raise XCATInvalidArgument('status', '%r is not one of %s'
                                   % (status, ', '.join(POOL_FILTERS)))
-    result = client.rinv(hv, '--zfcppool', pool, status)
-    entries = parsers.parse_pool(result.node_lines(hv))
+    try:
+        result = client.rinv(hv, '--zfcppool', pool, status)
+    except XCATCommandError as exc:
+        # zvm.pm inventoryHypervisor: with a filter, a missing pool file is
+        # the failed "cat .../<pool>.conf" of checkSSH_Rc.
+        if any('/zfcp/%s.conf' % pool in e and 'return code 1 ' in e
+               for e in exc.errors):
+            raise XCATPoolNotFound(hv, pool, result=exc.result) from None
+        raise
+    lines = result.node_lines(hv)
+    if not lines:
+        # Every pool file has the header line; "all" of a missing pool is
+        # an empty info element (info: [null]).
+        raise XCATPoolNotFound(hv, pool, result=result)
+    entries = parsers.parse_pool(lines)
     if status != 'all':
         entries = [e for e in entries if e.status == status]
     return entries
@@ -159,8 +190,38 @@ def build_reserve(pool, status, owner, device, size=None, wwpns=None,
         args.append(validate.size(size))
     else:
         args.append(_IGNORED_SIZE if size is None else validate.size(size))
-        args += [validate.wwpns_wire(wwpns), validate.lun(lun)]
+        args += [address_wwpn(wwpns), validate.lun(lun)]
     return args
+
+
+def address_wwpn(wwpns):
+    """The WWPN that names a pool row in ``--reservezfcp``: the last one.
+
+    See the module docstring: the whole ``w1;w2`` list makes xCAT's
+    findzFcpDeviceAttr exit 127; ``w2`` alone greps ``w1;w2,L``.
+    """
+    return validate.wwpns_wire(wwpns).split(';')[-1]
+
+
+def lun_clashes(entries):
+    """{lun: [rows]} for each LUN number on more than one row of a pool.
+
+    xCAT's update step cannot change any of those rows (see the module
+    docstring); they need an operator to fix the pool.
+    """
+    by_lun = collections.defaultdict(list)
+    for entry in entries:
+        by_lun[entry.lun].append(entry)
+    return {lun: rows for lun, rows in by_lun.items() if len(rows) > 1}
+
+
+def describe_clash(pool, rows):
+    """Operator text naming the rows of one clash."""
+    return ('LUN %s is on %d rows of pool %s (%s): xCAT finds rows by LUN '
+            'number alone and cannot update any of them; give each LUN one '
+            'row (several WWPNs go in one row, joined by ";")'
+            % (rows[0].lun, len(rows), pool,
+               '; '.join(repr(r.line) for r in rows)))
 
 
 def reserve(client, hv, pool, status, owner, device, size=None, wwpns=None,

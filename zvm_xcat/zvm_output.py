@@ -97,6 +97,11 @@ def _parse_wwpns(text, row):
 
 def _parse_size(text, row):
     number, unit = text[:-1], _UNIT.get(text[-1:].lower())
+    if unit is not None and not number:
+        # zvmUtils.pm findAndUpdatezFcpPool (3926, 3941) writes "" . "M"
+        # into a row without a size that it reserves or releases by
+        # WWPN/LUN: the size is still unknown.
+        return None
     if unit is None or not (number.isascii() and number.isdigit()):
         raise XCATParseError('bad size %r (<n>G or <n>M)' % text, row=row)
     return int(number) * unit
@@ -132,8 +137,9 @@ def parse_pool(lines):
     ``status,wwpn,lun,size,range,owner,,``) and findAndUpdatezFcpPool
     (rewrites ``status,wwpn,lun,size,range,owner,channel,tag``): exactly 8
     fields, multipath WWPNs joined with ``;``, size ``<n>G``/``<n>M`` in
-    either case or empty. Any other row raises XCATParseError naming it:
-    a row we cannot read is never taken for a free LUN.
+    either case, or empty or a bare ``M`` (unknown: ``size_bytes``
+    None). Any other row raises XCATParseError naming it: a row we cannot
+    read is never taken for a free LUN.
 
     Written with str methods rather than one regular expression: it is
     the hot path of capacity reports (100,000 rows < 0.5 s, bench/parse).

@@ -17,7 +17,10 @@ attached through it. Both are checked locally (sysfs) first, so a node
 whose devices are already in place costs no xCAT call; only a missing
 device is dedicated with ``chvm <node> --dedicatedevice <dev> <dev> 0``
 (which xCAT applies to the directory and, for a running guest, to the
-active configuration) and freed from the cio_ignore list.
+active configuration) and freed from the cio_ignore list. The directory
+is read first (lsvm): a device already DEDICATEd there is not ours to
+undo, and xCAT's --dedicatedevice would skip its active configuration
+(zvm.pm 2409-2413), so it is removed and dedicated again instead.
 
 Prepared devices stay dedicated and online after a successful operation:
 they belong to the Cinder node. A failed operation undoes what it changed
@@ -62,7 +65,10 @@ class CinderNodeFcp(object):
         devno = sysfs_mod.normalize_devno(devno)
         ccw_dir = self._sysfs.ccw_device_dir(devno)
         if not self._sysfs.exists(ccw_dir):
-            if self._dedicate(devno):
+            if self._in_directory(devno):
+                # Dedicated before us: never undone by us.
+                self._activate(devno)
+            elif self._dedicate(devno):
                 undo.push('undedicate FCP %s' % devno, self._undedicate,
                           devno)
             # Linux on z/VM usually boots with cio_ignore=all: a newly
@@ -81,6 +87,53 @@ class CinderNodeFcp(object):
                          self._sysfs.exists(
                              self._sysfs.zfcp_device_dir(devno))),
                 'FCP device %s to come online' % devno)
+
+    def _in_directory(self, devno):
+        """Is ``devno`` DEDICATEd in the node's directory entry (lsvm)?
+
+        A device we cannot see may still be in the directory (added there
+        while the node ran, or held by another guest when it logged on).
+        For such a device xCAT's --dedicatedevice prints "Done" and skips
+        the active configuration (zvm.pm 2409-2413: SMAPI 404/4), so it
+        is not an "already" error, and undoing it would remove a
+        dedication that was there before us.
+        """
+        try:
+            lines = self._client.lsvm(self._node).node_lines(self._node)
+        except xcat_exc.XCATError as exc:
+            LOG.warning('Cannot read the directory of %(node)s (%(exc)s); '
+                        'dedicating FCP %(dev)s as if it were not in it',
+                        {'node': self._node, 'exc': exc, 'dev': devno})
+            return False
+        for line in lines:
+            words = line.split()
+            if len(words) >= 3 and words[0].upper() == 'DEDICATE' and \
+                    words[1].lower().zfill(4) == devno:
+                if words[2].lower().zfill(4) != devno:
+                    raise xcat_exc.XCATCommandError([
+                        'FCP device %s is DEDICATEd to %s from real device %s,'
+                        ' not %s: left alone' % (devno, self._node,
+                                                 words[2], devno)])
+                return True
+        return False
+
+    def _activate(self, devno):
+        """Bring a directory-only dedication into the active configuration.
+
+        --dedicatedevice alone would skip it (see _in_directory): the
+        directory statement is removed and added back, which xCAT applies
+        to the active configuration too. The directory ends as it was.
+        """
+        LOG.warning('FCP device %(dev)s is in the directory of %(node)s but '
+                    'not in its active configuration: re-dedicating it so '
+                    'that xCAT attaches it', {'dev': devno, 'node': self._node})
+        try:
+            self._client.chvm(self._node, '--undedicatedevice', devno)
+        except xcat_exc.XCATCommandError as exc:
+            # The active half fails: the device was not active.
+            LOG.info('--undedicatedevice %(dev)s: %(exc)s',
+                     {'dev': devno, 'exc': exc})
+        self._client.chvm(self._node, '--dedicatedevice', devno, devno, '0')
 
     def _dedicate(self, devno):
         """chvm --dedicatedevice; False if it was already dedicated."""

@@ -33,8 +33,17 @@ xCAT quirks, and whether they are reproduced (deliberately):
 5. Reproduced: the write-back size is the request in MB plus ``M`` when the entry
    had no size (``10G`` -> ``10240M``; a request of ``512M`` -> ``512MM``; no
    request -> ``M``).
-6. Reproduced: ``--reservezfcp`` with a WWPN/LUN not in the pool prints the
-   "command ... failed with return code 1" message of findzFcpDeviceAttr.
+6. Reproduced: ``--reservezfcp`` (and ``chvm --addzfcp``) with a WWPN/LUN not
+   in the pool prints the "command ... failed with return code 1" message of
+   findzFcpDeviceAttr (2 when the pool file is missing).
+9. Reproduced: findzFcpDeviceAttr (zvmUtils.pm 4214) leaves ``"$wwpn,$lun"``
+   unquoted in the local shell, so a multipath ``w1;w2`` splits the command
+   and it exits 127: those two options can never address a multipath entry
+   by its full WWPN list.  Any single WWPN of it that ends the list (``w2``)
+   still greps the line, which is how the product addresses such entries.
+10. Reproduced: ``--zfcppool <missing>`` answers ``info: [null]`` (no text
+   at all) with ``all`` or no filter, and an error with a status filter
+   (zvm.pm inventoryHypervisor: the filter runs ``cat`` through checkSSH_Rc).
 7. Not reproduced: sed treating the old line as a regular expression (and the
    shell expanding ``$`` in tags); the simulator replaces the literal line.
 8. Not reproduced: the read-modify-write race is closed by a per-zHCP lock,
@@ -90,15 +99,30 @@ def grep(text, needle):
     return [ln for ln in (text or '').split('\n') if low in ln.lower() and ln != '']
 
 
-def attr_error(zhcp, pool, wwpn, lun, missing_file):
-    """zvmUtils.pm findzFcpDeviceAttr when grep finds nothing (rc 1) or no file (rc 2).
+def attr_error(zhcp, pool, wwpn, lun, rc):
+    """zvmUtils.pm findzFcpDeviceAttr's checkSSH_Rc message for a failed grep.
 
-    The message is zvmUtils.pm 4215's string: ``"$sudo grep ..."`` with an empty
-    sudo (the sudoer is root) and ``\"`` that Perl turns into a bare quote.
+    rc 1: no line; 2: no pool file; 127: a ``;`` in the WWPN split the shell
+    command.  The command is zvmUtils.pm 4215's string: ``"$sudo grep ..."``
+    with an empty sudo (the sudoer is root) and ``\\"`` that Perl turns into
+    a bare quote.  No ``node:`` prefix (Corrections 12).
     """
     cmd = 'ssh root@%s " grep -i "%s,%s" /var/opt/zhcp/zfcp/%s.conf"' % (zhcp, wwpn, lun, pool)
     return ('(Error) In findzFcpDeviceAttr(), command to %s failed with return code %d for: %s'
-            % (zhcp, 2 if missing_file else 1, cmd))
+            % (zhcp, rc, cmd))
+
+
+def find_device_attr(files, zhcp, pool, wwpn, lun):
+    """zvmUtils.pm findzFcpDeviceAttr: (first matching line, None) or (None, error)."""
+    text = files.read(pool)
+    if ';' in wwpn:
+        return None, attr_error(zhcp, pool, wwpn, lun, 127)
+    if text is None:
+        return None, attr_error(zhcp, pool, wwpn, lun, 2)
+    hits = grep(text, '%s,%s' % (wwpn, lun))
+    if not hits:
+        return None, attr_error(zhcp, pool, wwpn, lun, 1)
+    return hits[0], None
 
 
 def pool_search_error(zhcp, wwpn, lun):
@@ -378,11 +402,10 @@ def reserve(files, host, node, zhcp, args):
             return ['%s: (Error) WWPN and LUN must both be specified or both not.' % node]
         size = ''
     if wwpn and lun:
-        text = files.read(pool)
-        hits = grep(text, '%s,%s' % (wwpn, lun)) if text is not None else []
-        if not hits:
-            return [attr_error(zhcp, pool, wwpn, lun, text is None)]
-        if perl_split(hits[0])[0] == 'used':
+        hit, error = find_device_attr(files, zhcp, pool, wwpn, lun)
+        if error:
+            return [error]
+        if perl_split(hit)[0] == 'used':
             return ['%s: (Error) FCP device 0x%s/0x%s is in use.' % (node, wwpn, lun)]
         criteria = {'status': status, 'fcp': device, 'wwpn': wwpn, 'lun': lun,
                     'owner': owner}
@@ -425,11 +448,22 @@ def list_pool(files, args):
     text = files.read(pool)
     if space == 'all' or not space:
         return text or ''
+    if text is None:
+        return None
     body = HEADER + '\n'
-    if text is not None:
-        body += ''.join(ln + '\n' for ln in text.split('\n')
-                        if ln and re.search(re.escape(space), ln, re.I))
+    body += ''.join(ln + '\n' for ln in text.split('\n')
+                    if ln and re.search(re.escape(space), ln, re.I))
     return body
+
+
+def missing_pool_error(node, zhcp, pool):
+    """zvm.pm inventoryHypervisor --zfcppool with a filter on a missing pool.
+
+    checkSSH_Rc's message for the failed ``cat``, with the ``Node:`` form
+    inventoryHypervisor passes it.
+    """
+    return ('Node: %s (Error) In inventoryHypervisor(), command to %s failed with return '
+            'code 1 for: ssh root@%s " cat /var/opt/zhcp/zfcp/%s.conf"' % (node, zhcp, zhcp, pool))
 
 
 def pool_names(files):

@@ -80,11 +80,10 @@ def addzfcp(sim, node, system, guest, args):
         wwpn, lun = args[6], args[7]
         if ';' in wwpn and loaddev:
             return ["%s: (Error) It's not supported to ipl from a multipath device" % node]
-        text = files.read(pool)
-        hits = pools.grep(text, '%s,%s' % (wwpn, lun)) if text is not None else []
-        if not hits:
-            return [pools.attr_error(system.zhcp, pool, wwpn, lun, text is None)]
-        info = pools.perl_split(hits[0]) + [''] * 8
+        hit, error = pools.find_device_attr(files, system.zhcp, pool, wwpn, lun)
+        if error:
+            return [error]
+        info = pools.perl_split(hit) + [''] * 8
         if info[0] == 'used':
             return ['%s: (Error) FCP device 0x%s/0x%s is in use.' % (node, wwpn, lun)]
         original = {'status': info[0], 'wwpn': info[1], 'lun': info[2], 'size': info[3],

@@ -20,8 +20,15 @@ _ERROR_RE = re.compile(r'(\(error\)|\s*failed)', re.I)
 
 
 def println(text, source=None):
-    """One printLn message."""
-    if _ERROR_RE.search(text):
+    """One printLn message.
+
+    An empty text goes through xcatd's XML as an empty element, which the
+    CGI's XMLin turns into ``null`` (``info: [null]``: realxcat, rinv
+    --zfcppool of a missing pool).
+    """
+    if text == '':
+        msg = {'info': [None]}
+    elif _ERROR_RE.search(text):
         msg = {'error': [text], 'errorcode': ['1']}
     else:
         msg = {'info': [text]}

@@ -77,6 +77,9 @@ def rinv(sim, node, args):
     elif opt == '--zfcppool':
         with _pool_lock(sim, files):
             text = pools.list_pool(files, args)
+        if text is None:
+            return [reply.println(pools.missing_pool_error(
+                node, system.zhcp, args[1].lower()))]
     elif opt == '--zfcppoolnames':
         with _pool_lock(sim, files):
             text = pools.pool_names(files)

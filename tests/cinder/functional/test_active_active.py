@@ -95,5 +95,9 @@ class ActiveActiveTest(testtools.TestCase):
     def test_without_the_lock_the_race_is_real(self):
         results = self.run_workers('--no-lock')
         doubles = self.double_allocations(results)
-        self.assertNotEqual({}, doubles, 'the unlocked simulator did not '
-                            'race: the locked test would prove nothing')
+        # create_volume reads its reservation back: a create whose row was
+        # taken over by the other worker fails instead of sharing the LUN.
+        lost = [r for r in results if 'error' in r and
+                'xCAT reported it done' in r['error']]
+        self.assertTrue(doubles or lost, 'the unlocked simulator did not '
+                        'race: the locked test would prove nothing')

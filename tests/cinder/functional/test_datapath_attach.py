@@ -46,11 +46,13 @@ class HostAttachTest(dpb.DataPathTestCase):
             3 * dpb.MiB:3 * dpb.MiB + len(pattern)])
         self.assertNodeClean()
         self.assertEqual({}, self.linux()['disks'])
-        # First use: dedicate (directory + active) and free from cio_ignore.
+        # First use: read the directory (zvm.pm 2409-2413 skips the active
+        # configuration of a device already there), dedicate (directory +
+        # active) and free from cio_ignore.
         state = self.node_state()
         self.assertEqual({'1f00': '1f00'}, state['active'])
         self.assertIn('1f00', state['directory'])
-        self.assertEqual(['--dedicatedevice', 'dsh'],
+        self.assertEqual(['lsvm', '--dedicatedevice', 'dsh'],
                          [c['option'] for c in self.sim.admin.calls()])
         # Later operations need no xCAT call at all.
         self.sim.admin.clear_calls()

@@ -81,11 +81,13 @@ class MigrationTest(dpb.DataPathTestCase):
 
         self.sim.admin.clear_calls()
         self.mgr.migrate_volume(self.ctxt, vol, self.target('silver'))
-        # target reserved; both pools read (LUN sizes); the old LUN read,
-        # quarantined, wiped, re-read under the lock and released
+        # target reserved and read back; both pools read (LUN sizes); the
+        # old LUN read, quarantined (read back), wiped, re-read under the
+        # lock and released (read back)
         self.assertEqual(['--reservezfcp', '--zfcppool', '--zfcppool',
-                          '--zfcppool', '--reservezfcp', '--zfcppool',
-                          '--releasezfcp'],
+                          '--zfcppool', '--zfcppool', '--reservezfcp',
+                          '--zfcppool', '--zfcppool', '--releasezfcp',
+                          '--zfcppool'],
                          [c['option'] for c in self.sim.admin.calls()])
 
         vol = objects.Volume.get_by_id(self.ctxt, vol.id)

@@ -47,11 +47,11 @@ class WipeTest(dpb.DataPathTestCase):
         self.assertZeros(vol)
         self.assertEqual(32 * dpb.MiB, os.path.getsize(self.lun_path(vol)))
         self.assertNodeClean()
-        # control path: read + quarantine; data path: (wipe of the entry
-        # read before), read under the lock (did the LUN change while it
-        # was wiped?), release.
-        self.assertEqual(['--zfcppool', '--reservezfcp',
-                          '--zfcppool', '--releasezfcp'],
+        # control path: read + quarantine + read back; data path: (wipe
+        # of the entry read before), read under the lock (did the LUN
+        # change while it was wiped?), release + read back.
+        self.assertEqual(['--zfcppool', '--reservezfcp', '--zfcppool',
+                          '--zfcppool', '--releasezfcp', '--zfcppool'],
                          [c['option'] for c in self.sim.admin.calls()])
 
     def test_volume_clear_size_wipes_only_the_start(self):
@@ -118,7 +118,7 @@ class WipeTest(dpb.DataPathTestCase):
         self.sim.admin.clear_calls()
         self.data.delete_volume(vol)
         self.assertEqual('free', self.row(vol)['status'])
-        self.assertEqual(['--zfcppool', '--releasezfcp'],
+        self.assertEqual(['--zfcppool', '--releasezfcp', '--zfcppool'],
                          [c['option'] for c in self.sim.admin.calls()])
 
     def test_failed_wipe_quarantines_and_clean_finishes(self):

@@ -20,6 +20,7 @@ against the real simulator.
 """
 
 import os
+from unittest import mock
 
 from oslo_concurrency import processutils
 
@@ -35,14 +36,33 @@ class FakeXCAT(object):
         self.already_dedicated = False
         self.fail_undedicate = False
         self.dsh_result = None        # a zvm_xcat.dsh.DshResult to answer
+        # DEDICATEd in the directory but not in the active configuration:
+        # zvm.pm 2409-2413 answers "Done" and skips the active part.
+        self.directory_only = set()
+        self.directory = set()
 
     def xdsh(self, node, command, **kwargs):
         self.calls.append((node, 'xdsh', command))
         return self.dsh_result or dsh.DshResult(node, errorcode=0)
 
+    def lsvm(self, node, *args):
+        self.calls.append((node, 'lsvm'))
+        lines = ['USER %s NOLOG' % node.upper()] + [
+            'DEDICATE %s %s' % (d.upper(), d.upper())
+            for d in sorted(self.directory | self.directory_only)]
+        return mock.Mock(node_lines=lambda n: lines)
+
     def chvm(self, node, *args, **kwargs):
         self.calls.append((node,) + args)
+        if args[0] == '--dedicatedevice' and args[1] in self.directory_only:
+            return          # "... directory entry... Done", nothing active
+        if args[0] == '--undedicatedevice' and args[1] in self.directory_only:
+            self.directory_only.discard(args[1])
+            raise xcat_exc.XCATCommandError(
+                ["(Error) Removing device %s from CINDER1's active "
+                 "configuration... Failed" % args[1].upper()])
         if args[0] == '--dedicatedevice':
+            self.directory.add(args[1])
             if self.already_dedicated:
                 self.node.dedicate(args[1])
                 raise xcat_exc.XCATCommandError(
@@ -56,6 +76,7 @@ class FakeXCAT(object):
         elif args[0] == '--undedicatedevice':
             if self.fail_undedicate:
                 raise xcat_exc.XCATCommandError(['(Error) failed'])
+            self.directory.discard(args[1])
             self.node.undedicate(args[1])
 
 

@@ -68,6 +68,17 @@ class FakeBackend(object):
                 return entry
         return None
 
+    def read_back(self, loc, status, owner, what):
+        entry = self.entry_of(loc)
+        if entry is None or (entry.status, entry.owner) != (status, owner):
+            raise RuntimeError('%s: not written' % what)
+        return entry
+
+    def reserve_entry(self, loc, owner, what):
+        zfcp.reserve(None, 'zvm1', loc.pool, 'reserved', owner, 'auto',
+                     wwpns=loc.wwpns, lun=loc.lun)
+        return self.read_back(loc, 'reserved', owner, what)
+
     def create_volume(self, volume):
         pool = self.pools[0]
         got = self.reserve(None, 'zvm1', pool, 'reserved',

@@ -41,6 +41,12 @@ class DriverTestBase(cinder_test.TestCase):
         super().setUp()
         self.ctxt = context.get_admin_context()
         self.zfcp = self.patch('cinder_zvm.common.zfcp')
+        # The pure helpers stay real; writes change the listed rows, so the
+        # driver's read-back of each write sees it (as on the simulator).
+        self.zfcp.lun_clashes.side_effect = zfcp.lun_clashes
+        self.zfcp.describe_clash.side_effect = zfcp.describe_clash
+        self.zfcp.reserve.side_effect = self._reserve_writes
+        self.zfcp.release.side_effect = self._release_writes
         self.client = mock.Mock(server_url='https://xcat.example.com:443/xcatws')
         self.patch('zvm_xcat.client.XCATClient.from_config',
                    return_value=self.client)
@@ -55,6 +61,33 @@ class DriverTestBase(cinder_test.TestCase):
 
     def pool(self, *rows):
         self.zfcp.list_pool.return_value = pr.entries(*rows)
+
+    def _write(self, status, owner, wwpns, lun):
+        current = self.zfcp.list_pool.return_value
+        lines = [e.line for e in current] if isinstance(current, list) else []
+        new, found = [], False
+        for line in lines:
+            f = line.split(',')
+            if f[2] == lun and tuple(f[1].split(';')) == tuple(wwpns):
+                f[0], f[5], found = status, owner, True
+            new.append(','.join(f))
+        if not found:
+            new.append('%s,%s,%s,10G,1f00-1f0f,%s,,' % (
+                status, ';'.join(wwpns), lun, owner))
+        self.zfcp.list_pool.return_value = pr.entries(*new)
+
+    def _reserve_writes(self, client, hv, pool, status, owner, device,
+                        size=None, wwpns=None, lun=None):
+        picked = self.zfcp.reserve.return_value
+        if wwpns is None and isinstance(picked, zfcp.ReservedLun):
+            wwpns, lun = picked.wwpns, picked.lun
+        if wwpns is not None:
+            self._write(status, owner, tuple(wwpns), lun)
+        return mock.DEFAULT
+
+    def _release_writes(self, client, hv, pool, wwpns, lun):
+        self._write('free', '', tuple(wwpns), lun)
+        return mock.DEFAULT
 
 
 @ddt.ddt
@@ -83,10 +116,14 @@ class SetupTest(DriverTestBase):
                                 drv.do_setup, self.ctxt)
         self.assertIn(option, str(exc))
 
-    def test_check_ok_is_one_call(self):
+    def test_check_ok_is_one_call_and_a_read_per_pool(self):
         self.zfcp.list_pool_names.return_value = ['gold', 'silver', 'other']
+        self.pool(pr.row('free', 1))
         self.drv.check_for_setup_error()
         self.zfcp.list_pool_names.assert_called_once_with(self.client, 'zvm1')
+        self.assertEqual([mock.call(self.client, 'zvm1', 'gold'),
+                          mock.call(self.client, 'zvm1', 'silver')],
+                         self.zfcp.list_pool.call_args_list)
 
     def test_check_missing_pool(self):
         self.zfcp.list_pool_names.return_value = ['gold']
@@ -111,7 +148,7 @@ class SetupTest(DriverTestBase):
 
 class CreateDeleteTest(DriverTestBase):
 
-    def test_create_is_one_reserve(self):
+    def test_create_is_one_reserve_read_back(self):
         self.zfcp.reserve.return_value = zfcp.ReservedLun(None, (pr.W1,), LUN1)
         model = self.drv.create_volume(self.volume(provider_location=None))
         self.zfcp.reserve.assert_called_once_with(
@@ -119,7 +156,8 @@ class CreateDeleteTest(DriverTestBase):
             size='5G')
         self.assertEqual({'provider_location': LOC1,
                           'provider_id': '%s:%s' % (pr.W1, LUN1)}, model)
-        self.zfcp.list_pool.assert_not_called()
+        self.zfcp.list_pool.assert_called_once_with(self.client, 'zvm1',
+                                                    'gold')
 
     def test_create_takes_the_pool_lock(self):
         self.zfcp.reserve.return_value = zfcp.ReservedLun(None, (pr.W1,), LUN1)
@@ -285,10 +323,19 @@ class CreateDeleteTest(DriverTestBase):
                 'silver': [pr.row('free', 3)]}
         self.zfcp.list_pool.side_effect = (
             lambda c, hv, pool: pr.entries(*rows[pool]))
+        self.zfcp.reserve.side_effect = self._restamp(rows)
         self.drv.delete_volume(self.volume(provider_location=None))
         self.zfcp.reserve.assert_called_once_with(
             self.client, 'zvm1', 'gold', 'reserved', 'wipe-' + VID, 'auto',
             wwpns=(pr.W1,), lun=pr.lun(2))
+
+    @staticmethod
+    def _restamp(rows):
+        def write(client, hv, pool, status, owner, device, **kw):
+            rows[pool] = [r.replace('volume-' + VID, owner)
+                          for r in rows[pool]]
+            return mock.DEFAULT
+        return write
 
     def test_delete_without_location_nothing(self):
         self.pool(pr.row('free', 1))
@@ -297,9 +344,11 @@ class CreateDeleteTest(DriverTestBase):
         self.assertEqual(2, self.zfcp.list_pool.call_count)   # both pools
 
     def test_delete_without_location_searches_every_pool(self):
-        owned = pr.row('reserved', 2, owner='volume-' + VID)
-        self.zfcp.list_pool.side_effect = lambda c, hv, pool: pr.entries(
-            owned) if pool == 'silver' else pr.entries(pr.row('free', 1))
+        rows = {'silver': [pr.row('reserved', 2, owner='volume-' + VID)],
+                'gold': [pr.row('free', 1)]}
+        self.zfcp.list_pool.side_effect = (
+            lambda c, hv, pool: pr.entries(*rows[pool]))
+        self.zfcp.reserve.side_effect = self._restamp(rows)
         self.drv.delete_volume(self.volume(provider_location=None))
         self.zfcp.reserve.assert_called_once_with(
             self.client, 'zvm1', 'silver', 'reserved', 'wipe-' + VID, 'auto',

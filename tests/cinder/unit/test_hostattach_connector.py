@@ -87,7 +87,9 @@ class ConnectorTestCase(cinder_test.TestCase):
     def test_attach_dedicates_onlines_and_adds_the_full_lun(self):
         info = self.connector.connect_volume(self.props())
         # cio_ignore is not installed on the fake node: freed through xCAT.
-        self.assertEqual([('cinder1', '--dedicatedevice', '1f00', '1f00',
+        # The directory is read first (lsvm): zvm.pm 2409-2413.
+        self.assertEqual([('cinder1', 'lsvm'),
+                          ('cinder1', '--dedicatedevice', '1f00', '1f00',
                            '0'),
                           ('cinder1', 'xdsh', 'cio_ignore -r 0.0.1f00')],
                          self.xcat.calls)
@@ -280,7 +282,7 @@ class ConnectorTestCase(cinder_test.TestCase):
     def test_local_cio_ignore_saves_the_xdsh(self):
         self.node.cio_ignore_installed = True
         self.connector.connect_volume(self.props())
-        self.assertEqual(['--dedicatedevice'],
+        self.assertEqual(['lsvm', '--dedicatedevice'],
                          [c[1] for c in self.xcat.calls])
         self.assertIn(('cio_ignore', '-r', '0.0.1f00'), self.node.commands)
 
@@ -311,6 +313,31 @@ class ConnectorTestCase(cinder_test.TestCase):
         self.assertNotIn('--undedicatedevice',
                          [c[1] for c in self.xcat.calls])
         self.assertClean(dedicated=('1f00', '2f00'))
+
+    def test_directory_only_dedication_is_activated_not_undone(self):
+        """A device in the directory only is re-dedicated, never undone.
+
+        zvm.pm 2409-2413: --dedicatedevice of a device already in the
+        directory prints Done and skips the active configuration.
+        """
+        self.xcat.directory_only.add('1f00')
+        self.connector = self._connector(fcp=('1f00',))
+        self.node.never_appear.add(LUN)
+        self.assertRaises(errors.DeviceWaitTimeout,
+                          self.connector.connect_volume, self.props())
+        # re-dedicated so that xCAT attaches it; still in the directory
+        # after the failed attach: it was there before, not ours to undo
+        self.assertEqual(['lsvm', '--undedicatedevice', '--dedicatedevice'],
+                         [c[1] for c in self.xcat.calls if c[1] != 'xdsh'])
+        self.assertEqual({'1f00'}, self.xcat.directory)
+        self.assertIn('1f00', self.node.dedicated())
+
+    def test_directory_only_dedication_comes_online(self):
+        self.xcat.directory_only.add('1f00')
+        self.connector = self._connector(fcp=('1f00',))
+        info = self.connector.connect_volume(self.props())
+        self.assertEqual('1f00', info['paths'][0].devno)
+        self.assertTrue(self.node.online('1f00'))
 
     def test_failed_dedicate_leaves_nothing(self):
         self.xcat.fail_dedicate = True

@@ -21,6 +21,7 @@ from tests.common import fixtures as tfx
 from zvm_xcat import client
 from zvm_xcat.exception import XCATInvalidArgument
 from zvm_xcat.exception import XCATParseError
+from zvm_xcat.exception import XCATPoolNotFound
 from zvm_xcat import zfcp
 
 W1 = '500507680b21bac6'
@@ -84,9 +85,11 @@ class TestBuilders(testtools.TestCase):
             ['--reservezfcp', 'gold', 'used', 'vm1', '1f00', '0M', W1, L1],
             zfcp.build_reserve('gold', 'used', 'vm1', '0.0.1F00', wwpns=W1,
                                lun=L1))
+        # A multipath row is named by its last WWPN: the whole list makes
+        # findzFcpDeviceAttr exit 127 (zvmUtils.pm 4214; realxcat).
         self.assertEqual(
             ['--reservezfcp', 'gold', 'used', 'vm1', '1f00;2f00', '2G',
-             W1 + ';' + W2, L1],
+             W2, L1],
             zfcp.build_reserve('gold', 'used', 'vm1', ['1f00', '2f00'],
                                size='2G', wwpns=[W1, W2], lun=L1))
 
@@ -149,6 +152,35 @@ class TestHelpers(testtools.TestCase):
         self.answer({'info': ['zvm1: free,%s,4001,10G,,,,\n' % W1]})
         self.assertRaises(XCATParseError, zfcp.list_pool, self.client, 'zvm1',
                           'gold')
+
+    def test_list_pool_missing_all_is_info_null(self):
+        """zvm.pm inventoryHypervisor: a missing pool file lists as info:[null]."""
+        self.answer({'info': [None]})
+        exc = self.assertRaises(XCATPoolNotFound, zfcp.list_pool, self.client,
+                                'zvm1', 'nopool')
+        self.assertEqual(('zvm1', 'nopool'), (exc.hv, exc.pool))
+        self.assertIn('does not exist', str(exc))
+
+    def test_list_pool_missing_with_filter_is_error(self):
+        """With a filter it is checkSSH_Rc's failed cat (realxcat)."""
+        self.answer({'error': [
+            'Node: zvm1 (Error) In inventoryHypervisor(), command to zhcp1 '
+            'failed with return code 1 for: ssh root@zhcp1 " cat '
+            '/var/opt/zhcp/zfcp/nopool.conf"'], 'errorcode': ['1']})
+        self.assertRaises(XCATPoolNotFound, zfcp.list_pool, self.client,
+                          'zvm1', 'nopool', status='free')
+
+    def test_list_pool_empty_file_is_an_empty_pool(self):
+        self.answer({'info': ['zvm1: #status,wwpn,lun,size,range,owner,'
+                              'channel,tag\n']})
+        self.assertEqual([], zfcp.list_pool(self.client, 'zvm1', 'gold'))
+
+    def test_bare_m_size_is_unknown(self):
+        """zvmUtils.pm 3926/3941 write "" . "M" into a row without size."""
+        self.answer({'info': ['zvm1: reserved,%s,%s,M,1f00-1f0f,o,auto,\n'
+                              % (W1, L1)]})
+        [entry] = zfcp.list_pool(self.client, 'zvm1', 'gold')
+        self.assertIsNone(entry.size_bytes)
 
     def test_list_pool_names(self):
         self.answer({'info': ['zvm1: gold\nzvm1: silver\n']})
@@ -214,3 +246,22 @@ class TestHelpers(testtools.TestCase):
         self.assertRaises(XCATInvalidArgument, zfcp.list_pool, self.client,
                           'zvm1,zvm2', 'gold')
         self.assertEqual([], self.srv.requests)
+
+
+class TestLunClashes(testtools.TestCase):
+    """zvmUtils.pm ~3928: the update step finds a row by its LUN alone."""
+
+    def test_rows_sharing_a_lun_are_named(self):
+        from zvm_xcat import parsers
+        entries = parsers.parse_pool([
+            'free,%s,%s,2G,,,,' % (W1, L1), 'free,%s,%s,4G,,,,' % (W2, L1),
+            'free,%s;%s,4001400600000000,4G,,,,' % (W1, W2)])
+        clashes = zfcp.lun_clashes(entries)
+        self.assertEqual([L1], list(clashes))
+        text = zfcp.describe_clash('gold', clashes[L1])
+        self.assertIn('free,%s,%s,2G' % (W1, L1), text)
+        self.assertIn('free,%s,%s,4G' % (W2, L1), text)
+
+    def test_address_wwpn_is_the_last(self):
+        self.assertEqual(W2, zfcp.address_wwpn([W1, W2]))
+        self.assertEqual(W1, zfcp.address_wwpn(W1.upper()))

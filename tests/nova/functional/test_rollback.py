@@ -111,7 +111,9 @@ class TestRollback(base.SimulatorTestCase):
                   c['option'] else None) for c in self.sim.admin.calls()]
         self.assertEqual([('stat', None),
                           ('--dedicatedevice', f1), ('--dedicatedevice', f2),
-                          ('--reservezfcp', None), ('dsh', None),
+                          ('--reservezfcp', None),
+                          # read-back: xCAT may say Done and write nothing
+                          ('--zfcppool', None), ('dsh', None),
                           # rollback: guest (its map unknown: query, then
                           # the detach script), pool, dedications in reverse
                           ('dsh', None), ('dsh', None), ('--removezfcp', None),

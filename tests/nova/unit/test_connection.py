@@ -82,8 +82,10 @@ class TestConnectionInfo(testtools.TestCase):
 
     def test_xcat_args(self):
         t = connection.parse_connection_info(info())
+        # Named by the row's last WWPN (zvmUtils.pm 4214: the ';' list
+        # exits 127 in findzFcpDeviceAttr).
         self.assertEqual(('--reservezfcp', 'gold', 'used', 'vm1', '1f00;2f00',
-                          '10G', '500507680b21bac6;500507680b22bac6',
+                          '10G', '500507680b22bac6',
                           '4001400500000000'),
                          connection.reserve_used_args(t, 'vm1', t.fcps))
         self.assertEqual(('--removezfcp', '1f00;2f00',
