@@ -13,7 +13,6 @@ inventoryHypervisor, perl-xCAT/xCAT/zvmUtils.pm findAndUpdatezFcpPool (~3850-399
 and findzFcpDeviceAttr (4214).
 """
 
-import unittest
 
 from tests.oracle import base
 from tests.oracle.base import W1
@@ -62,9 +61,8 @@ class TestListing(base.DiffTestCase):
         # empty text into null; reply.xml_round_trip)
         self.rinv('--zfcppool', 'nosuch', 'all')
 
-    @unittest.expectedFailure
     def test_missing_pool_with_status(self):
-        # fixed on branch i10-pools (issue 10 item 5): an error element with a filter
+        # issue 10 item 5: an error element with a filter
         self.rinv('--zfcppool', 'nosuch', 'free')
 
 
@@ -155,9 +153,8 @@ class TestReserveRelease(base.DiffTestCase):
         self.hv('--releasezfcp gold %s 4001400700000000' % MULTI)
         self.assertSamePools('gold')
 
-    @unittest.expectedFailure
     def test_by_wwpn_lun_multipath(self):
-        # fixed on branch i10-pools (issue 10 item 2): findzFcpDeviceAttr leaves
+        # issue 10 item 2: findzFcpDeviceAttr leaves
         # the ';' unquoted (zvmUtils.pm 4214): rc 127, the row stays as it was.
         self.hv('--reservezfcp gold used vm1 1f00;2f00 5G %s 4001400700000000' % MULTI)
         self.assertSamePools('gold')

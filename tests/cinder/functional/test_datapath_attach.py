@@ -18,7 +18,6 @@ from cinder_zvm.hostattach import connector as connector_mod
 from cinder_zvm.hostattach import errors
 from cinder_zvm import location
 from tests.cinder.functional import datapath_base as dpb
-from tests import realxcat
 
 
 class HostAttachTest(dpb.DataPathTestCase):
@@ -94,7 +93,6 @@ class HostAttachTest(dpb.DataPathTestCase):
         self.assertEqual(b'second', self.read_lun(second, 6))
         self.assertNodeClean()
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     def test_multipath_lun_attaches_all_paths(self):
         self.conf = self.make_configuration(
             use_multipath_for_image_xfer=True)

@@ -15,7 +15,6 @@ from cinder import exception
 import ddt
 
 from tests.cinder.functional import base
-from tests import realxcat
 
 FAULTS = [
     ('error', False), ('status', False), ('status', True), ('drop', False),
@@ -66,7 +65,6 @@ class FaultTest(base.SimulatorTestCase):
 
     # -- create: --reservezfcp ------------------------------------------
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     @ddt.data(*FAULTS)
     @ddt.unpack
     def test_create_reserve(self, action, execute):
@@ -92,7 +90,6 @@ class FaultTest(base.SimulatorTestCase):
         self.assert_pools_consistent()
         self.cleanup_and_check(vol)
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     def test_create_answer_lost_and_read_back_fails(self):
         # The reservation lands, its answer is lost, and the read-back fails
         # too: the volume ends in error, its LUN carries its owner, and the
@@ -163,7 +160,6 @@ class FaultTest(base.SimulatorTestCase):
 
     # -- extend: --zfcppool -----------------------------------------------
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     @ddt.data(*FAULTS)
     @ddt.unpack
     def test_extend_read(self, action, execute):

@@ -4,7 +4,6 @@ from cinder import exception
 
 from cinder_zvm import location
 from tests.cinder.functional import base
-from tests import realxcat
 
 CONNECTOR = {'platform': 's390x', 'os_type': 'linux2', 'multipath': False,
              'host': 'compute1', 'zvm_fcp': ['1f00'],
@@ -24,7 +23,6 @@ class LifecycleTest(base.SimulatorTestCase):
                        if c['option'] == '--zfcppoolnames']
         self.assertEqual(['--zfcppoolnames'], setup_calls)
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     def test_best_fit_create_and_delete(self):
         self.sim.admin.clear_calls()
         vol = self.create(size=3)
@@ -142,7 +140,6 @@ class LifecycleTest(base.SimulatorTestCase):
         self.assertEqual(2, self.mgr.driver.manage_existing_get_size(other,
                                                                      ref))
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     def test_stats_cached_and_refreshed(self):
         self.sim.admin.clear_calls()
         stats = self.mgr.driver.get_volume_stats(refresh=True)

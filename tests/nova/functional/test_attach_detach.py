@@ -19,7 +19,6 @@ from nova_volumeops import scripts
 from nova_volumeops import steps
 from nova_volumeops import volumeops
 from tests.nova.functional import base
-from tests import realxcat
 
 
 @ddt.ddt
@@ -71,7 +70,6 @@ class TestRunningGuest(base.SimulatorTestCase):
         ops.detach(g, ci, '/dev/sdc')
         self.assert_clean('vm1', 0)
 
-    @realxcat.not_on_real_xcat(2, realxcat.MULTIPATH_BY_WWPN)
     def test_multipath_target_ports(self):
         g = self.guest('vm2')
         ci = self.cinder_connection(g, base.V7, 6)
