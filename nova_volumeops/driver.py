@@ -125,6 +125,18 @@ class ZVMVolumeMixin(object):
             return
         LOG.info('z/VM volume state after restart: %s', report)
 
+    def list_instance_uuids(self):
+        """The instances this compute host holds volume state for.
+
+        nova-compute calls it at its first start (nova/compute/manager.py
+        _sanity_check_new_host, nova 34) and nova.virt.zvm does not define
+        it (nova/virt/driver.py raises NotImplementedError), so nova-compute
+        with the in-tree z/VM driver cannot start on a new host. z/VM guests
+        do not carry nova's instance uuid; the uuids this host knows are
+        those of its volume state file.
+        """
+        return sorted(self.volumeops.store.read()['instances'])
+
     def get_volume_connector(self, instance):
         try:
             return self.volumeops.get_connector(guest_of(instance))
