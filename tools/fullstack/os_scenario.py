@@ -62,6 +62,7 @@ class OpenStackScenario(scenario.Scenario):
         self.state_file = os.path.join(self.work, 'nova', 'fcp_state.json')
         self.guest = None          # the server's z/VM guest (node name)
         self.server_id = None
+        self.luns = {}             # short name -> (backend, pool, wwpn, lun)
 
     # -- read-backs ----------------------------------------------------------
 
@@ -90,13 +91,26 @@ class OpenStackScenario(scenario.Scenario):
         return harness.wait_until(check, timeout, 'server %s' % wanted, interval=2)
 
     def lun_of(self, name):
-        """(pool, row) of the volume's LUN in the simulator."""
+        """(pool, row) of the volume's LUN in the simulator.
+
+        A detached volume's row has owner volume-<id>; an attached one's
+        the guest's node: then the LUN last seen for the volume is looked up.
+        """
         vid = self.vols[name]
         for backend in self.backends:
             rows = self.rows_owned(backend, 'volume-' + vid)
             if rows:
+                self.luns[name] = (backend, rows[0][0], rows[0][1]['wwpn'],
+                                   rows[0][1]['lun'])
                 return rows[0]
-        raise harness.StepFailed('no pool row owned by volume %s' % name)
+        if name not in self.luns:
+            raise harness.StepFailed('no pool row owned by volume %s' % name)
+        backend, pool, wwpn, lun = self.luns[name]
+        for row in self.admin.pool(backend, pool):
+            if row['wwpn'] == wwpn and row['lun'] == lun:
+                return pool, row
+        raise harness.StepFailed('LUN %s:%s of volume %s gone from %s/%s'
+                                 % (wwpn, lun, name, backend, pool))
 
     def nova_state(self):
         try:
@@ -188,8 +202,8 @@ class OpenStackScenario(scenario.Scenario):
         show = self.wait_server('ACTIVE')
         self.guest = show['OS-EXT-SRV-ATTR:instance_name'].lower()
         guest = self.guest_state()
-        if not guest['active']:
-            raise harness.StepFailed('guest %s not logged on: %s' % (self.guest, guest))
+        if guest['power'] != 'on':
+            raise harness.StepFailed('guest %s not logged on: %s' % (self.guest, guest['power']))
         return 'server %s on %s, guest %s' % (
             self.server_id, show['OS-EXT-SRV-ATTR:hypervisor_hostname'], self.guest)
 
@@ -215,9 +229,9 @@ class OpenStackScenario(scenario.Scenario):
             self.os('server', action, SERVER, fmt=False)
             self.wait_server(wanted)
             guest = self.guest_state()
-            if bool(guest['active']) != (wanted == 'ACTIVE'):
-                raise harness.StepFailed('guest %s active=%s' % (self.guest, guest['active']))
-            return 'guest %s %s' % (self.guest, 'logged on' if guest['active'] else 'off')
+            if guest['power'] != ('on' if wanted == 'ACTIVE' else 'off'):
+                raise harness.StepFailed('guest %s power %s' % (self.guest, guest['power']))
+            return 'guest %s power %s' % (self.guest, guest['power'])
         return step
 
     def confirmed_in_guest(self, name):

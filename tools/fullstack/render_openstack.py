@@ -137,9 +137,14 @@ def nova(p):
         ('scheduler', {'discover_hosts_in_cells_interval': 5}),
         ('vnc', {'enabled': 'false'}),
         ('oslo_concurrency', {'lock_path': os.path.join(work, 'locks')}),
+        ('nova_sys_admin', {'helper_command': privsep_helper(p)}),
         ('zvm', {'cloud_connector_url': p['cloud_connector_url'],
                  'image_tmp_path': os.path.join(work, 'nova', 'images')}),
     ]
+
+
+def privsep_helper(p):
+    return os.path.join(p['venv'], 'bin', 'privsep-helper')
 
 
 def cinder(p):
@@ -148,7 +153,10 @@ def cinder(p):
             ('keystone_authtoken', authtoken(ports, 'cinder')),
             ('nova', dict(keystone_auth(ports, 'cinder'), interface='public')),
             ('service_user', dict(keystone_auth(ports, 'cinder'),
-                                  send_service_user_token='true'))]
+                                  send_service_user_token='true')),
+            # Image checks (qemu-img info) run in cinder's privsep daemon:
+            # started directly, the stack runs as root (no sudo/rootwrap).
+            ('cinder_sys_admin', {'helper_command': privsep_helper(p)})]
 
 
 def main(argv=None):
@@ -161,7 +169,8 @@ def main(argv=None):
     ap.add_argument('--cloud-connector-url', required=True)
     ap.add_argument('etc')
     args = ap.parse_args(argv)
-    p = {'workdir': args.workdir, 'ports': json.loads(args.ports), 'etc': args.etc,
+    p = {'workdir': args.workdir, 'venv': args.venv, 'etc': args.etc,
+         'ports': json.loads(args.ports),
          'transport_url': args.transport_url, 'db_base': args.db_base,
          'cloud_connector_url': args.cloud_connector_url}
     venv_etc = os.path.join(args.venv, 'etc')
