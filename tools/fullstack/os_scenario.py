@@ -193,6 +193,8 @@ class OpenStackScenario(scenario.Scenario):
             head = f.read(len(scenario.MARKER))
         if head != scenario.MARKER:
             raise harness.StepFailed('the image is not on LUN %s (%r)' % (path, head[:32]))
+        # data-wiped: volume delete must wipe it (the image's marker at 0).
+        self.markers['img'] = (path, len(scenario.MARKER) * 2)
         return 'LUN %s:%s holds the image' % (row['wwpn'], row['lun'])
 
     def server_create(self):
@@ -257,20 +259,30 @@ class OpenStackScenario(scenario.Scenario):
                                                 if running else '')
         return step
 
-    def extend_attached(self):
-        name = self.backends[0]
-        _pool, row = self.lun_of(name)
-        self.os('volume', 'set', '--size', 2, self.vols[name], fmt=False)
+    def extend_attached(self, name):
+        """``volume set --size`` of an attached volume whose LUN has room.
 
-        def grown():
-            show = self.vol(name)
-            if show['status'] == 'error_extending':
-                raise harness.Fatal('error_extending')
-            return show if str(show['size']) == '2' and show['status'] == 'in-use' else None
-        harness.wait_until(grown, 120, 'volume %s at 2G' % name)
-        _pool, after = self.lun_of(name)
-        return 'size 2G, in-use; LUN %s (%s -> %s)' % (after['lun'], row['size'],
-                                                       after['size'])
+        A LUN cannot grow: the driver extends a volume within its LUN
+        (here 1G -> 2G on a 5G LUN) and refuses beyond it.
+        """
+        def step():
+            _pool, row = self.lun_of(name)
+            self.os('volume', 'set', '--size', 2, self.vols[name], fmt=False)
+
+            def grown():
+                show = self.vol(name)
+                if show['status'] == 'error_extending':
+                    raise harness.Fatal('error_extending')
+                return show if str(show['size']) == '2' and show['status'] == 'in-use' \
+                    else None
+            harness.wait_until(grown, 120, 'volume %s at 2G' % name)
+            _pool, after = self.lun_of(name)
+            if after['status'] != 'used' or row['lun'] not in self.guest_luns(self.guest):
+                raise harness.StepFailed('after extend: row %s, guest LUNs %s'
+                                         % (after, self.guest_luns(self.guest)))
+            return 'size 2G, in-use, still in the guest; LUN %s of %s' % (
+                after['lun'], after['size'])
+        return step
 
     def other_system_volume(self):
         """A volume of zvm2 cannot reach a guest of zvm1: refused, nothing left."""
@@ -282,11 +294,19 @@ class OpenStackScenario(scenario.Scenario):
         show = self.wait_vol(name, ('available',))
         if show['attachments']:
             raise harness.StepFailed('attachments left: %s' % show['attachments'])
-        events = self.os('server', 'event', 'list', SERVER)
         if self.admin.state()['pools'] != before:
             raise harness.StepFailed('pools changed by the refused attach')
-        return 'refused; volume available, no attachment; server actions %s' % sorted(
-            {e['Action'] for e in events})
+        # nova's normal error: the server's attach_volume action failed.
+        attaches = [e for e in self.os('server', 'event', 'list', SERVER)
+                    if e['Action'] == 'attach_volume']
+        last = max(attaches, key=lambda e: e['Start Time'])
+        action = self.os('server', 'event', 'show', SERVER, last['Request ID'])
+        if action.get('message') != 'Error':
+            raise harness.StepFailed('attach_volume action: %s' % action)
+        failed = [e for e in action.get('events') or [] if e.get('result') == 'Error']
+        return 'refused (server action attach_volume: Error%s); volume available, ' \
+            'no attachment, pools unchanged' % (
+                ', %s' % failed[0].get('event') if failed else '')
 
     def unknown_backend(self):
         show = self.os('volume', 'create', '--type', PREFIX + 'nowhere', '--size', 1,
@@ -338,6 +358,9 @@ class OpenStackScenario(scenario.Scenario):
         return '%s -> %s, LUN %s -> %s' % (src_pool, pool, src_row['lun'], row['lun'])
 
     def delete_volumes(self):
+        # After a failed step the server may still hold volumes: it goes first.
+        if any(s['Name'] == SERVER for s in self.os('server', 'list')):
+            self.os('server', 'delete', '--wait', SERVER, fmt=False)
         for name in list(self.vols):
             self.os('volume', 'delete', self.vols[name], fmt=False)
 
@@ -362,8 +385,26 @@ class OpenStackScenario(scenario.Scenario):
         return 'nova state file: %s' % json.dumps(state)[:200]
 
     def no_leaks(self):
-        note = super().no_leaks()
-        return note
+        """Simulator state back to the baseline; nothing left in nova or cinder."""
+        deadline = time.monotonic() + self.args.leak_wait
+        rules = harness.HISTORY + self.cinder_node_rules()
+        while True:
+            leaks, history = harness.split_history(
+                harness.state_diff(self.baseline, self.admin.state()), rules)
+            if not leaks:
+                break
+            if time.monotonic() > deadline:
+                raise harness.StepFailed('simulator state differs from the start: %s'
+                                         % '; '.join(leaks)[:4000])
+            time.sleep(3)
+        volumes = self.os('volume', 'list', '--all-projects')
+        left = volumes + self.os('server', 'list', '--all-projects')
+        if left:
+            raise harness.StepFailed('still listed: %s' % left)
+        reasons = sorted({reason for _d, reason in history})
+        return 'pools, directories and guests as at the start%s' % (
+            ('; not compared (history, %d differences): %s' % (len(history), ', '.join(reasons)))
+            if history else '')
 
     def plan(self, steps):
         b1, b2 = self.backends[0], self.backends[-1]
@@ -377,7 +418,6 @@ class OpenStackScenario(scenario.Scenario):
         steps.add('server-create', self.server_create, needs=['image-create'])
         steps.add('add-volume-running', self.add_volume(b1),
                   needs=['server-create', 'volume-create-' + b1])
-        steps.add('extend-attached', self.extend_attached, needs=['add-volume-running'])
         steps.add('volume-create-second', self.create_volume('second', b1),
                   needs=['volume-types'])
         steps.add('server-stop', self.power('stop', 'SHUTOFF'), needs=['server-create'])
@@ -386,6 +426,8 @@ class OpenStackScenario(scenario.Scenario):
         steps.add('server-start', self.power('start', 'ACTIVE'), needs=['server-stop'])
         steps.add('stopped-attach-in-guest', self.confirmed_in_guest('second'),
                   needs=['add-volume-stopped', 'server-start'])
+        steps.add('extend-attached', self.extend_attached('second'),
+                  needs=['stopped-attach-in-guest'])
         steps.add('remove-volume-running', self.remove_volume('second'),
                   needs=['stopped-attach-in-guest'])
         steps.add('server-stop-again', self.power('stop', 'SHUTOFF'),
@@ -405,6 +447,8 @@ class OpenStackScenario(scenario.Scenario):
         steps.add('volume-migrate', self.migrate, needs=['server-delete-with-volumes'])
         steps.add('volume-delete', self.delete_volumes, needs=['services-up'])
         steps.add('quarantine-clean', self.quarantine_clean, needs=['volume-delete'])
+        steps.add('data-wiped', self.data_wiped, needs=['quarantine-clean',
+                                                        'volume-create-image'])
         steps.add('nova-state-back', self.nova_state_back, needs=['sim-baseline'])
         steps.add('no-leaks', self.no_leaks, needs=['sim-baseline', 'volume-delete'])
         steps.add('no-password-in-logs', self.no_password_in_logs)
