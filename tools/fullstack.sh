@@ -15,7 +15,6 @@
 #                      simulator's Cloud Connector) next to cinder's services,
 #                      cinder-api on keystone auth, and the scenario of
 #                      tools/fullstack/os_scenario.py through the openstack CLI
-#                      (also FULLSTACK_OPENSTACK=1)
 #
 # Environment:
 #   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
@@ -35,7 +34,7 @@
 set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
-OPENSTACK=${FULLSTACK_OPENSTACK:-}
+OPENSTACK=
 for arg in "$@"; do
     case $arg in
         --openstack) OPENSTACK=1 ;;
