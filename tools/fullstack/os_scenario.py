@@ -223,6 +223,8 @@ class OpenStackScenario(scenario.Scenario):
                     raise harness.StepFailed('guest %s does not show LUN %s'
                                              % (self.guest, row['lun']))
                 note += ' in the guest'
+                self.check_device(device)
+                note += ' at ' + device
             return note
         return step
 
@@ -236,13 +238,22 @@ class OpenStackScenario(scenario.Scenario):
             return 'guest %s power %s' % (self.guest, guest['power'])
         return step
 
+    def check_device(self, device):
+        """The device nova reports is where the guest has the volume."""
+        links = self.guest_state()['linux_state']['mountpoints']
+        if device not in links:
+            raise harness.StepFailed('nova reports %s; the guest links %s'
+                                     % (device, sorted(links)))
+
     def confirmed_in_guest(self, name):
         def step():
             _pool, row = self.lun_of(name)
             if row['lun'] not in self.guest_luns(self.guest):
                 raise harness.StepFailed('after start, guest %s does not show LUN %s'
                                          % (self.guest, row['lun']))
-            return 'LUN %s in the guest after start' % row['lun']
+            device = self.vol(name)['attachments'][0]['device']
+            self.check_device(device)
+            return 'LUN %s in the guest at %s after start' % (row['lun'], device)
         return step
 
     def remove_volume(self, name, running=True):
