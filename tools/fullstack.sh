@@ -246,6 +246,7 @@ start_simulator() {
     SIM_JSON=$(py -m tools.fullstack.waitfor jsonline "$LOGS/simulator.log" 60) || return 1
     SIM_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$SIM_JSON")
     SIM_CA=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["ca_file"] or "")' "$SIM_JSON")
+    # shellcheck disable=SC2034  # used by tools/fullstack/openstack.sh
     SIM_CC_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1]).get("cloud_connector_url") or "")' "$SIM_JSON")
     say "simulator at $SIM_URL"
 }
