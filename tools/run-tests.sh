@@ -9,7 +9,10 @@
 #   tests/nova       the nova volume module, on nova 34.x
 #   tests/fullstack  RabbitMQ + cinder-api/-scheduler/-volume + the simulator,
 #                    driven by the cinder CLI and nova_volumeops (one test per
-#                    scenario step; needs root for apt-get the first time)
+#                    scenario step; needs root for apt-get the first time);
+#                    then the whole OpenStack stack (tools/fullstack.sh
+#                    --openstack: keystone, glance, placement, nova) driven
+#                    by the openstack CLI (FULLSTACK_OPENSTACK=0 leaves it out)
 # The last line printed is "N passed, M failed", summed over the runs.
 # Exit status is non-zero when any test failed or a run could not start.
 set -u
@@ -51,6 +54,12 @@ for suite in ${CINDER_ZVM_SUITES:-common cinder nova fullstack}; do
         echo "--- full stack steps and timings (log: _work/fullstack.log)"
         grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|stop)|^fullstack:|scenario done' \
             _work/fullstack.log || tail -20 _work/fullstack.log
+    fi
+    if [ "$suite" = fullstack ] && [ "${FULLSTACK_OPENSTACK:-1}" != 0 ] &&
+            [ -f _work/fullstack-openstack.log ]; then
+        echo "--- OpenStack stack steps and timings (log: _work/fullstack-openstack.log)"
+        grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|after|stop)|^fullstack:|scenario done' \
+            _work/fullstack-openstack.log || tail -20 _work/fullstack-openstack.log
     fi
     echo "=== tests/$suite took $((SECONDS - start)) s"
     p=$(sed -n 's/^ - Passed: \([0-9]*\).*/\1/p' "$log" | tail -1)
