@@ -33,6 +33,7 @@ import os
 from oslo_config import cfg
 from oslo_log import log as logging
 
+from nova.compute import utils as compute_utils
 from nova import exception
 from nova.virt import driver as nova_driver
 from nova.virt.zvm import driver as zvm_driver
@@ -147,6 +148,32 @@ class ZVMVolumeMixin(object):
                       e)
             return
         LOG.info('z/VM volume state after restart: %s', report)
+
+    def get_device_name_for_instance(self, instance, bdms, block_device_obj):
+        """The device name nova reports is the one the guest gets.
+
+        nova's default (compute_utils, used when a driver does not define
+        this: nova 34 manager.py _get_device_name_for_instance) names
+        volumes after the root device, ``/dev/sdb``...; the guest links a
+        volume at validate.guest_mountpoint's name, ``/dev/vdb`` (sd* belong
+        to the guest kernel). Without this, ``openstack server volume
+        list`` showed /dev/sdb for a LUN the guest has at /dev/vdb.
+        """
+        name = compute_utils.get_device_name_for_instance(
+            instance, bdms, block_device_obj.get('device_name'))
+        return validate.guest_mountpoint(name)
+
+    def list_instance_uuids(self):
+        """The instances this compute host holds volume state for.
+
+        nova-compute calls it at its first start (nova/compute/manager.py
+        _sanity_check_new_host, nova 34) and nova.virt.zvm does not define
+        it (nova/virt/driver.py raises NotImplementedError), so nova-compute
+        with the in-tree z/VM driver cannot start on a new host. z/VM guests
+        do not carry nova's instance uuid; the uuids this host knows are
+        those of its volume state file.
+        """
+        return sorted(self.volumeops.store.read()['instances'])
 
     def get_volume_connector(self, instance):
         try:

@@ -8,6 +8,14 @@
 # then the scenario of tools/fullstack/scenario.py, driven through the
 # cinder CLI (python-cinderclient) and nova_volumeops in separate processes.
 #
+# Options:
+#   --openstack        the whole stack as users run it (tools/fullstack/openstack.sh):
+#                      keystone, glance-api, placement, nova-api, -conductor,
+#                      -scheduler and nova-compute (ZVMVolumeDriver on the
+#                      simulator's Cloud Connector) next to cinder's services,
+#                      cinder-api on keystone auth, and the scenario of
+#                      tools/fullstack/os_scenario.py through the openstack CLI
+#
 # Environment:
 #   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
 #                      fake (cinder's fake driver: proves the stack alone)
@@ -29,6 +37,13 @@
 set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
+OPENSTACK=
+for arg in "$@"; do
+    case $arg in
+        --openstack) OPENSTACK=1 ;;
+        *) echo "usage: $0 [--openstack]" >&2; exit 2 ;;
+    esac
+done
 . "$TOP/tools/ensure-venv.sh"
 VENV=$TEST_VENV
 WORK=${FULLSTACK_WORKDIR:-$TOP/_work/fullstack}
@@ -226,13 +241,17 @@ SQL
 
 start_simulator() {
     mkdir -p "$WORK/sim"
-    local real=()
+    local real=() cc=()
     case "${ZVM_SIM_REAL_XCAT:-0}" in 0|'') ;; *) real=(--real-xcat);; esac
+    # nova's z/VM driver manages zvm1's guests through the Cloud Connector.
+    [ -n "$OPENSTACK" ] && cc=(--cloud-connector zvm1)
     start simulator "$VENV/bin/zvm-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
-        --port "$SIM_PORT" --tls --reset "${real[@]}" || return 1
+        --port "$SIM_PORT" --tls --reset "${real[@]}" "${cc[@]}" || return 1
     SIM_JSON=$(py -m tools.fullstack.waitfor jsonline "$LOGS/simulator.log" 60) || return 1
     SIM_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$SIM_JSON")
     SIM_CA=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["ca_file"] or "")' "$SIM_JSON")
+    # shellcheck disable=SC2034  # used by tools/fullstack/openstack.sh
+    SIM_CC_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1]).get("cloud_connector_url") or "")' "$SIM_JSON")
     say "simulator at $SIM_URL${real:+ (real xCAT: zvm.pm from ../shared/xcat-core)}"
 }
 
@@ -266,7 +285,23 @@ start_cinder() {
     py -m tools.fullstack.waitfor http "http://127.0.0.1:$API_PORT/" 120
 }
 
+run_os_scenario() {
+    os_cli_env
+    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.os_scenario \
+        --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
+        --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
+        --t0-ns "$T0" &
+    SCENARIO_PID=$!
+    wait $SCENARIO_PID
+    local rc=$? p f s
+    SCENARIO_PID=
+    read -r p f s <"$WORK/scenario.counts" 2>/dev/null || { p=0; f=1; s=0; }
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+    return $rc
+}
+
 run_scenario() {
+    [ -n "$OPENSTACK" ] && { run_os_scenario; return; }
     # In the background + wait, so that a signal reaches our trap at once.
     # Its own process group too, so that its children (the nova side, the
     # CLI) are stopped with it.
@@ -314,7 +349,22 @@ step start-mariadb start_mariadb || finish
 step start-simulator start_simulator || finish
 step write-configs write_configs || finish
 step db-sync db_sync || finish
+if [ -n "$OPENSTACK" ]; then
+    . "$TOP/tools/fullstack/openstack.sh"
+    [ "$DRIVER" = zvm ] || { echo "--openstack needs FULLSTACK_DRIVER=zvm" >&2; exit 2; }
+    os_ports
+    step openstack-dbs create_openstack_dbs || finish
+    step openstack-configs write_openstack_configs || finish
+    step start-keystone start_keystone || finish
+fi
 step start-cinder start_cinder || finish
+if [ -n "$OPENSTACK" ]; then
+    step start-glance start_glance || finish
+    step start-placement start_placement || finish
+    step start-neutron-stub start_neutron_stub || finish
+    step start-nova start_nova || finish
+    say "bring-up done; services' RSS: $(services_rss)"
+fi
 if [ -n "${FULLSTACK_HOLD:-}" ]; then
     # Debugging: keep the stack up for FULLSTACK_HOLD seconds before the scenario.
     say "holding the stack for $FULLSTACK_HOLD s: cinder API http://127.0.0.1:$API_PORT/v3"
@@ -322,5 +372,6 @@ if [ -n "${FULLSTACK_HOLD:-}" ]; then
 fi
 unset FULLSTACK_WATCH_PID
 run_scenario
+[ -n "$OPENSTACK" ] && say "after the scenario, services' RSS: $(services_rss)"
 step stop-services stop_all
 finish

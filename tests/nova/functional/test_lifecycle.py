@@ -224,3 +224,21 @@ class TestBadInputLeavesNothing(servers.ServerTestCase):
         after = self.sim.admin.state()
         self.assertEqual(before['systems'][0]['guests'],
                          after['systems'][0]['guests'])
+
+
+class TestNewComputeHost(servers.ServerTestCase):
+    """nova-compute's first start on a host (nova 34 manager.py 1545).
+
+    ``_sanity_check_new_host`` calls ``driver.list_instance_uuids()``;
+    nova.virt.zvm does not define it (nova/virt/driver.py 506 raises
+    NotImplementedError), so nova-compute could not start on a new host.
+    """
+
+    def test_a_new_host_lists_no_instances(self):
+        self.assertEqual([], self.drv.list_instance_uuids())
+
+    def test_instances_with_volume_state_are_listed(self):
+        inst = self.spawn(self.instance(11))
+        self.drv.attach_volume(self.ctxt, self.connection(inst, V1, 0), inst,
+                               '/dev/vdb')
+        self.assertEqual([inst.uuid], self.drv.list_instance_uuids())

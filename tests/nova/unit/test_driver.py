@@ -109,6 +109,26 @@ class TestNovaInterface(testtools.TestCase):
                                               'zvm_volumeops.ZVMVolumeDriver')
         self.assertIsInstance(drv, driver.ZVMVolumeDriver)
 
+    def test_device_names_are_the_guests(self):
+        # nova names volumes after the root device (/dev/sdb); the guest
+        # links them as /dev/vdb (validate.guest_mountpoint).
+        self.useFixture(DriverFixture())
+        drv = driver.ZVMVolumeDriver(virtapi.VirtAPI())
+        inst = objects.Instance(uuid=UUID, root_device_name='/dev/sda',
+                                default_ephemeral_device=None,
+                                default_swap_device=None)
+        root = objects.BlockDeviceMapping(
+            device_name='/dev/sda', source_type='image', destination_type='local',
+            guest_format=None)
+        vdb = objects.BlockDeviceMapping(
+            device_name='/dev/vdb', source_type='volume', destination_type='volume',
+            guest_format=None)
+        new = objects.BlockDeviceMapping(device_name=None)
+        self.assertEqual('/dev/vdb', drv.get_device_name_for_instance(
+            inst, [root], new))
+        self.assertEqual('/dev/vdc', drv.get_device_name_for_instance(
+            inst, [root, vdb], new))
+
     def test_bad_fcp_list_is_a_clear_error(self):
         fx = self.useFixture(DriverFixture())
         fx.conf.config(group=vconf.GROUP, fcp_list='1f00-zz')

@@ -1,0 +1,35 @@
+"""A neutron that has no ports: the network endpoint nova-compute asks.
+
+Servers of the full stack are created with ``--nic none``, yet nova-compute
+still asks neutron for the server's ports on start and on delete
+(nova/compute/manager.py _deallocate_network, nova/network/neutron.py
+deallocate_for_instance: ``list_ports(device_id=...)``). Networking is
+outside cinder-zvm, so instead of neutron this WSGI app answers the reads
+with empty lists and refuses anything else. Served by gunicorn:
+``gunicorn tools.fullstack.neutron_stub:application``.
+"""
+
+import json
+import re
+
+EMPTY = re.compile(r'^/v2\.0/(ports|networks|subnets|floatingips|security-groups'
+                   r'|extensions|segments|trunks)(\.json)?$')
+
+
+def application(environ, start_response):
+    path = environ.get('PATH_INFO', '')
+    method = environ.get('REQUEST_METHOD')
+    match = EMPTY.match(path)
+    if path in ('', '/'):
+        status, body = '200 OK', {'versions': [{'id': 'v2.0', 'status': 'CURRENT'}]}
+    elif method == 'GET' and match:
+        kind = match.group(1).replace('-', '_')
+        status, body = '200 OK', {kind: []}
+    else:
+        status, body = '404 Not Found', {'NeutronError': {
+            'type': 'NotFound', 'message': 'the neutron stub has no %s %s' % (method, path),
+            'detail': ''}}
+    data = json.dumps(body).encode()
+    start_response(status, [('Content-Type', 'application/json'),
+                            ('Content-Length', str(len(data)))])
+    return [data]
