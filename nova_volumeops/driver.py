@@ -35,6 +35,7 @@ from nova_volumeops import conf as vconf
 from nova_volumeops import connection
 from nova_volumeops import fcp_alloc
 from nova_volumeops import fcp_state
+from nova_volumeops import pool_lock
 from nova_volumeops import scripts
 from nova_volumeops import validate
 from nova_volumeops import volumeops
@@ -84,13 +85,18 @@ def build_volumeops(conf=CONF):
             error='[%s] zvm_hypervisor must be set for volume support'
                   % vconf.GROUP)
     try:
-        return volumeops.VolumeOps(
-            xclient.XCATClient.from_config(group),
-            fcp_state.FcpStateStore(state_file), group.zvm_hypervisor,
+        client = xclient.XCATClient.from_config(group)
+        locks = pool_lock.PoolLocks(
+            conf[vconf.COORDINATION_GROUP].backend_url, client.server_url,
+            validate.node_name(group.zvm_hypervisor, 'zvm_hypervisor'))
+        ops = volumeops.VolumeOps(
+            client, fcp_state.FcpStateStore(state_file), group.zvm_hypervisor,
             group.fcp_list, conf.host, paths=group.paths_per_instance,
             min_paths=group.min_paths_per_instance,
             reservation_expiry=group.reservation_expiry,
-            script_timeout=group.guest_script_timeout)
+            script_timeout=group.guest_script_timeout, pool_lock=locks)
+        locks.start()
+        return ops
     except validate.InvalidInput as e:
         raise exception.ZVMDriverException(error='[%s] %s' % (vconf.GROUP, e))
 

@@ -28,9 +28,11 @@ undedicate      chvm --undedicatedevice F           -
 ==============  ==================================  ===========================
 
 Every undo (and every detach step) tolerates "already undone", so running
-it again after a crash is safe.
+it again after a crash is safe.  The two pool steps hold the pool file's
+lock shared with cinder (pool_lock.py) for their xCAT call.
 """
 
+import contextlib
 import logging
 import re
 
@@ -110,10 +112,12 @@ def _parts(op):
 class StepRunner:
     """Executes steps through an XCATClient; one method per request kind."""
 
-    def __init__(self, client, hv, script_timeout):
+    def __init__(self, client, hv, script_timeout, pool_lock=None):
         self.client = client
         self.hv = hv
         self.timeout = script_timeout
+        # pool name -> context manager (PoolLocks); none: no lock.
+        self.pool_lock = pool_lock or (lambda pool: contextlib.nullcontext())
 
     def do(self, op, step):
         """Run a step; returns facts to journal (dict) or None."""
@@ -124,10 +128,12 @@ class StepRunner:
         elif name == 'undedicate':
             self._undedicate(node, step['fcp'])
         elif name == 'pool':
-            self.client.chhypervisor(self.hv, *connection.reserve_used_args(
-                target, node, spec.fcps))
+            with self.pool_lock(target.pool):
+                self.client.chhypervisor(self.hv, *connection.reserve_used_args(
+                    target, node, spec.fcps))
         elif name == 'pool_return':
-            self._pool_return(node, target, spec)
+            with self.pool_lock(target.pool):
+                self._pool_return(node, target, spec)
         elif name == 'guest':
             return self._guest_attach(node, spec, distro)
         elif name == 'link':

@@ -55,7 +55,7 @@ class VolumeOps:
 
     def __init__(self, client, store, hypervisor, fcp_list, host, paths=2,
                  min_paths=1, reservation_expiry=600, script_timeout=600,
-                 clock=time.time):
+                 clock=time.time, pool_lock=None):
         self.client = client
         self.store = store
         self.hv = validate.node_name(hypervisor, 'zvm_hypervisor')
@@ -68,7 +68,8 @@ class VolumeOps:
         self.paths = paths
         self.min_paths = min(min_paths, paths)
         self.expiry = reservation_expiry
-        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout)
+        self.runner = steps_mod.StepRunner(client, self.hv, script_timeout,
+                                           pool_lock=pool_lock)
         self.clock = clock
         self._devices = {}
 

@@ -94,6 +94,12 @@ def xcat_values(p, topology):
             'zvm_xcat_retries': 2}
 
 
+def coordination_url(p):
+    """The tooz backend both cinder-volume and nova-compute lock pools on."""
+    return p.get('coordination_url') or 'file://%s' % os.path.join(
+        p['workdir'], 'coordination')
+
+
 def cinder_conf(p, topology):
     """cinder.conf text. ``p`` holds workdir, ports, URLs (see fullstack.sh)."""
     work = p['workdir']
@@ -121,7 +127,7 @@ def cinder_conf(p, topology):
     }), ('oslo_concurrency', {
         'lock_path': os.path.join(work, 'locks'),
     }), ('coordination', {
-        'backend_url': 'file://%s' % os.path.join(work, 'coordination'),
+        'backend_url': coordination_url(p),
     })]
     for name, system in backends(topology):
         values = {'volume_driver': DRIVERS[p['driver']],
@@ -161,6 +167,8 @@ def nova_conf(p, topology):
                      # Every nova-side process appends here.
                      'log_file': os.path.join(p['workdir'], 'logs', 'nova-compute.log')}),
         ('oslo_concurrency', {'lock_path': os.path.join(p['workdir'], 'locks')}),
+        # cinder-volume's value: nova's pool writes hold cinder's lock.
+        ('coordination', {'backend_url': coordination_url(p)}),
         ('zvm_volumeops', group),
     ])
 
