@@ -29,6 +29,7 @@ SERVER = 'https://xcat.example.com:443/xcatws'
 
 
 class SharedPoolLockTest(cinder_test.TestCase):
+    MOCK_TOOZ = False       # cinder's own get_lock, not its test mock
 
     def test_cinder_asks_tooz_for_the_name_nova_uses(self):
         scope = locking.scope(SERVER, 'ZVM1')
