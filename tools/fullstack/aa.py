@@ -428,8 +428,11 @@ class AA:
         stuck = {v: s for v, (s, _p) in self.volumes().items() if s in TRANSIENT}
         api = self.api()
         for vid, (status, _p) in self.volumes().items():
-            if vid not in stuck and status in ('error', 'error_deleting',
-                                               'available'):
+            if vid in stuck:
+                # Counted as stuck; then what an operator does (reset the
+                # state, delete again), so that the next phase starts clean.
+                status = 'stuck'
+            if status in ('error', 'error_deleting', 'available', 'stuck'):
                 counts.add('cleaned_' + status)
                 try:
                     api.volumes.reset_state(vid, 'error')
@@ -437,9 +440,8 @@ class AA:
                 except Exception as e:   # counted below as a leftover
                     counts.add('cleanup_refused', note=repr(e)[-200:])
         try:
-            harness.wait_until(lambda: not [
-                v for v, (s, _p) in self.volumes().items()
-                if v not in stuck], 600, 'error volumes deleted', 5)
+            harness.wait_until(lambda: not self.volumes(), 600,
+                               'error and stuck volumes deleted', 5)
             harness.wait_until(lambda: not [
                 r for r in self.rows() if r['owner'].startswith('wipe-')],
                 600, 'quarantined LUNs wiped', 5)
@@ -469,7 +471,8 @@ class AA:
             'stuck': len(stuck),
             'data_readable': c['readable'] + readable,
             'errors_cleaned': sum(v for k, v in c.items()
-                                  if k.startswith('cleaned_')),
+                                  if k.startswith('cleaned_') and
+                                  k != 'cleaned_stuck'),
             'counts': dict(c), 'notes': counts.notes[-20:],
             'leaked_rows': leaks[:10], 'stuck_volumes': stuck,
         }
