@@ -11,7 +11,7 @@ nova-side attaches and detaches, with one fault in the middle:
 
 =============  ==========================================================
 aa             kill -9 of cinder-volume aa-a at a third of the operations,
-               restarted at the half
+               restarted at the half or after 60 s
 sim-restart    the simulator (xCAT) killed and restarted
 rabbit         RabbitMQ killed and restarted
 etcd           the etcd member killed and restarted
@@ -341,7 +341,12 @@ class AA:
             self.services.kill('cinder-volume-aa-a')
             counts.add('killed', note='kill -9 cinder-volume aa-a at %d ops'
                        % progress())
-            while not stop.is_set() and progress() < total // 2:
+            # Back at half of the operations, or after 60 s: the requests
+            # the killed service had taken stay stuck until it starts again
+            # (cinder's cleanup at start), and they hold the churn threads.
+            back = time.monotonic() + 60
+            while not stop.is_set() and progress() < total // 2 and \
+                    time.monotonic() < back:
                 time.sleep(0.5)
             self.services.start('cinder-volume-aa-a')
         elif phase == 'sim-restart':
