@@ -8,7 +8,9 @@ Three figures, each against a simulator in its own process (so that
    cost of the client-side best-fit alternative (read and parse the whole
    pool, pick, reserve by WWPN/LUN) and of one stats read for comparison;
 3. wall time of 100 concurrent creates with 200 ms injected xCAT latency
-   (one pool: serialised by the pool lock; four pools on two z/VM systems).
+   (one pool: serialised by the pool lock; four pools on two z/VM systems);
+4. the same 100 creates over one and over two cinder-volume services of
+   one cluster, tooz on etcd (bench/cinder_aa.py).
 
 cinder is imported only inside main(): bench discovery imports every
 module and cinder and nova cannot share a process.
@@ -17,6 +19,7 @@ module and cinder and nova cannot share a process.
 import json
 import os
 import statistics
+import sys
 import tempfile
 import threading
 import time
@@ -229,4 +232,6 @@ def run(argv):
             print('  %-30s %.1f s  (%d errors)' % (name, secs, len(errors)))
             for text in sorted(set(errors))[:3]:
                 print('      error: %s' % text)
+        from bench import cinder_aa
+        cinder_aa.run(sys.modules[__name__], tmp)
     return 0

@@ -9,11 +9,13 @@
 #    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 #    License for the specific language governing permissions and limitations
 #    under the License.
-"""Options of the nova side, all in the ``[zvm_volumeops]`` group.
+"""Options of the nova side, in the ``[zvm_volumeops]`` group.
 
 The group also carries the xCAT connection options of ``zvm_xcat.conf``
 (``zvm_xcat_server`` ...), so that ``XCATClient.from_config(CONF.zvm_volumeops)``
-builds the client of this compute host.
+builds the client of this compute host.  ``[coordination] backend_url`` is
+cinder's option of the same name and meaning (nova has no such group): the
+tooz backend whose pool-file locks both sides hold (pool_lock.py).
 """
 
 from oslo_config import cfg
@@ -70,12 +72,29 @@ volumeops_opts = [
                help='Seconds xdsh waits for a volume script in the guest.'),
 ]
 
+COORDINATION_GROUP = 'coordination'
+
+coordination_opts = [
+    cfg.StrOpt('backend_url',
+               secret=True,
+               help='tooz backend URL of the pool-file locks, the same value '
+                    'as cinder-volume\'s [coordination] backend_url, for '
+                    'example "etcd3+http://etcd1:2379" or, with cinder on '
+                    'this host, "file:///var/lib/cinder/locks" readable by '
+                    'both services. nova-compute then holds the lock cinder '
+                    'holds while it marks a pool entry used (attach) or '
+                    'returns it (detach). Unset: the lock is only local to '
+                    'this process and overlapping pool edits of nova and '
+                    'cinder can lose one of them.'),
+]
+
 
 def register_opts(conf):
     """Register our options and the xCAT client options in GROUP."""
     from zvm_xcat import conf as xcat_conf
     conf.register_opts(volumeops_opts, group=GROUP)
     conf.register_opts(_xcat_opts(xcat_conf), group=GROUP)
+    conf.register_opts(coordination_opts, group=COORDINATION_GROUP)
 
 
 def _xcat_opts(xcat_conf):
@@ -85,4 +104,5 @@ def _xcat_opts(xcat_conf):
 def list_opts():
     """oslo.config.opts entry point (see etc/nova/*-generator.conf)."""
     from zvm_xcat import conf as xcat_conf
-    return [(GROUP, volumeops_opts + _xcat_opts(xcat_conf))]
+    return [(GROUP, volumeops_opts + _xcat_opts(xcat_conf)),
+            (COORDINATION_GROUP, coordination_opts)]

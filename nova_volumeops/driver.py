@@ -43,6 +43,7 @@ from nova_volumeops import connection
 from nova_volumeops import fcp_alloc
 from nova_volumeops import fcp_state
 from nova_volumeops import lifecycle
+from nova_volumeops import pool_lock
 from nova_volumeops import scripts
 from nova_volumeops import validate
 from nova_volumeops import volumeops
@@ -114,14 +115,19 @@ def build_volumeops(conf=CONF):
             error='[%s] zvm_hypervisor must be set for volume support'
                   % vconf.GROUP)
     try:
-        return volumeops.VolumeOps(
-            xclient.XCATClient.from_config(group),
-            fcp_state.FcpStateStore(state_file), group.zvm_hypervisor,
+        client = xclient.XCATClient.from_config(group)
+        locks = pool_lock.PoolLocks(
+            conf[vconf.COORDINATION_GROUP].backend_url, client.server_url,
+            validate.node_name(group.zvm_hypervisor, 'zvm_hypervisor'))
+        ops = volumeops.VolumeOps(
+            client, fcp_state.FcpStateStore(state_file), group.zvm_hypervisor,
             group.fcp_list, conf.host, paths=group.paths_per_instance,
             min_paths=group.min_paths_per_instance,
             reservation_expiry=group.reservation_expiry,
             script_timeout=group.guest_script_timeout,
-            min_volume_paths=group.min_volume_paths)
+            min_volume_paths=group.min_volume_paths, pool_lock=locks)
+        locks.start()
+        return ops
     except validate.InvalidInput as e:
         raise exception.ZVMDriverException(error='[%s] %s' % (vconf.GROUP, e))
 

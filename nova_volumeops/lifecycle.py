@@ -132,6 +132,13 @@ def reclaim_gone(ops, guest):
 
 
 def _reclaim_entry(ops, guest, target, saved_row):
+    # remove + add is a read-modify-write of the pool file like any other:
+    # under the pool lock cinder and nova share (pool_lock.py)
+    with ops.runner.pool_lock(target.pool):
+        return _reclaim_locked(ops, guest, target, saved_row)
+
+
+def _reclaim_locked(ops, guest, target, saved_row):
     entry = _entry(ops, target)
     if entry is None and saved_row:
         # Crash between the remove and the add: finish the add.

@@ -29,9 +29,11 @@ undedicate      chvm --undedicatedevice F           -
 ==============  ==================================  ===========================
 
 Every undo (and every detach step) tolerates "already undone", so running
-it again after a crash is safe.
+it again after a crash is safe.  The two pool steps hold the pool file's
+lock shared with cinder (pool_lock.py) for their xCAT call.
 """
 
+import contextlib
 import logging
 import re
 
@@ -130,11 +132,13 @@ def _parts(op):
 class StepRunner:
     """Executes steps through an XCATClient; one method per request kind."""
 
-    def __init__(self, client, hv, script_timeout, min_paths=0):
+    def __init__(self, client, hv, script_timeout, min_paths=0, pool_lock=None):
         self.client = client
         self.hv = hv
         self.timeout = script_timeout
         self.min_paths = min_paths      # min_volume_paths (fabric.py)
+        # pool name -> context manager (PoolLocks); none: no lock.
+        self.pool_lock = pool_lock or (lambda pool: contextlib.nullcontext())
 
     def do(self, op, step):
         """Run a step; returns facts to journal (dict) or None."""
@@ -145,9 +149,11 @@ class StepRunner:
         elif name == 'undedicate':
             self._undedicate(node, step['fcp'])
         elif name == 'pool':
-            self._pool_use(node, target, spec)
+            with self.pool_lock(target.pool):
+                self._pool_use(node, target, spec)
         elif name == 'pool_return':
-            self._pool_return(node, target, spec)
+            with self.pool_lock(target.pool):
+                self._pool_return(node, target, spec)
         elif name == 'guest':
             return self._guest_attach(node, spec, distro)
         elif name == 'link':

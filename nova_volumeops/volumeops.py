@@ -57,7 +57,7 @@ class VolumeOps:
 
     def __init__(self, client, store, hypervisor, fcp_list, host, paths=2,
                  min_paths=1, reservation_expiry=600, script_timeout=600,
-                 clock=time.time, min_volume_paths=0):
+                 clock=time.time, min_volume_paths=0, pool_lock=None):
         self.client = client
         self.store = store
         self.hv = validate.node_name(hypervisor, 'zvm_hypervisor')
@@ -72,7 +72,8 @@ class VolumeOps:
         self.expiry = reservation_expiry
         self.min_volume_paths = min_volume_paths
         self.runner = steps_mod.StepRunner(client, self.hv, script_timeout,
-                                           min_paths=min_volume_paths)
+                                           min_paths=min_volume_paths,
+                                           pool_lock=pool_lock)
         self.clock = clock
         self._devices = {}
 

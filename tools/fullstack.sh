@@ -19,6 +19,10 @@
 # Environment:
 #   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
 #                      fake (cinder's fake driver: proves the stack alone)
+#   FULLSTACK_SCENARIO default (tools/fullstack/scenario.py) or aa: two
+#                      cinder-volume services of one cluster with tooz on a
+#                      private etcd, churn and faults (tools/fullstack/aa.py)
+#   FULLSTACK_AA_ARGS  arguments of aa.py (e.g. "--ops 40 --phases aa")
 #   FULLSTACK_TIMEOUT  seconds after which the whole run is stopped as
 #                      failed (default 1800)
 #   FULLSTACK_WORKDIR  where configs, state and logs go
@@ -48,6 +52,7 @@ done
 VENV=$TEST_VENV
 WORK=${FULLSTACK_WORKDIR:-$TOP/_work/fullstack}
 DRIVER=${FULLSTACK_DRIVER:-zvm}
+SCENARIO=${FULLSTACK_SCENARIO:-default}
 LOGS=$WORK/logs
 T0=$(date +%s%N)
 PASSED=0; FAILED=0; SKIPPED=0
@@ -89,20 +94,28 @@ finish() {
 }
 
 # start NAME COMMAND...: run a server in its own process group, output to a log.
+# Its command, environment and process group go to $WORK/services/NAME.*,
+# where the aa scenario kills and restarts it (and records the new group).
 start() {
     local name=$1; shift
     setsid "$@" >"$LOGS/$name.log" 2>&1 </dev/null &
     PGID[$name]=$!
     ORDER+=("$name")
     export FULLSTACK_WATCH_PID=$!
+    (umask 077; printf '%s\0' "$@" >"$WORK/services/$name.cmd"
+     env -0 >"$WORK/services/$name.env"; echo "$!" >"$WORK/services/$name.pgid")
 }
+
+# The process group of a server now (the aa scenario may have restarted it).
+pgid_of() { cat "$WORK/services/$1.pgid" 2>/dev/null || echo "${PGID[$1]:-}"; }
 
 group_alive() { kill -0 -- "-$1" 2>/dev/null; }
 
 # stop NAME: TERM its process group, KILL what is left after 20 s.
 stop() {
-    local name=$1 pg=${PGID[$1]:-}
-    [ -n "$pg" ] || return 0
+    local name=$1 pg
+    [ -n "${PGID[$1]:-}" ] || return 0
+    pg=$(pgid_of "$name")
     kill -TERM -- "-$pg" 2>/dev/null
     local i
     for i in $(seq 1 100); do
@@ -161,6 +174,7 @@ make_venv() {
 
 # The Debian packages of the stack's servers, those not yet installed.
 SERVER_PACKAGES="rabbitmq-server:/usr/lib/rabbitmq/bin/rabbitmq-server mariadb-server:/usr/sbin/mariadbd"
+[ "$SCENARIO" = aa ] && SERVER_PACKAGES="$SERVER_PACKAGES etcd-server:/usr/bin/etcd"
 
 install_servers() {
     local entry missing=()
@@ -239,6 +253,18 @@ SQL
     py -m tools.fullstack.waitfor db "$DB_URL" 30
 }
 
+# tooz's coordination backend of the aa scenario: one etcd member, private
+# data dir and ports (tooz's etcd3+http driver talks to its gateway API).
+start_etcd() {
+    start etcd /usr/bin/etcd --name aa --data-dir "$WORK/etcd" \
+        --listen-client-urls "http://127.0.0.1:$ETCD_PORT" \
+        --advertise-client-urls "http://127.0.0.1:$ETCD_PORT" \
+        --listen-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-advertise-peer-urls "http://127.0.0.1:$ETCD_PEER_PORT" \
+        --initial-cluster "aa=http://127.0.0.1:$ETCD_PEER_PORT"
+    py -m tools.fullstack.waitfor http "http://127.0.0.1:$ETCD_PORT/health" 60
+}
+
 start_simulator() {
     mkdir -p "$WORK/sim"
     local real=() cc=()
@@ -246,7 +272,7 @@ start_simulator() {
     # nova's z/VM driver manages zvm1's guests through the Cloud Connector.
     [ -n "$OPENSTACK" ] && cc=(--cloud-connector zvm1)
     start simulator "$VENV/bin/zvm-sim" --state-dir "$WORK/sim" --host 127.0.0.1 \
-        --port "$SIM_PORT" --tls --reset "${real[@]}" "${cc[@]}" || return 1
+        --port "$SIM_PORT" --tls ${TOPOLOGY:+--topology "$TOPOLOGY"} --reset "${real[@]}" "${cc[@]}" || return 1
     SIM_JSON=$(py -m tools.fullstack.waitfor jsonline "$LOGS/simulator.log" 60) || return 1
     SIM_URL=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["url"])' "$SIM_JSON")
     SIM_CA=$(py -c 'import json,sys; print(json.loads(sys.argv[1])["ca_file"] or "")' "$SIM_JSON")
@@ -259,7 +285,8 @@ write_configs() {
     py -m tools.fullstack.render --driver "$DRIVER" --workdir "$WORK" \
         --api-port "$API_PORT" --transport-url "$TRANSPORT_URL" \
         --api-paste-config "$VENV/etc/cinder/api-paste.ini" \
-        --db-url "$DB_URL" --sim-url "$SIM_URL" --sim-ca "$SIM_CA" "$WORK/etc"
+        --db-url "$DB_URL" --sim-url "$SIM_URL" --sim-ca "$SIM_CA" \
+        ${TOPOLOGY:+--topology "$TOPOLOGY"} ${AA_RENDER:+$AA_RENDER} "$WORK/etc"
 }
 
 db_sync() {
@@ -271,6 +298,14 @@ cinder_service() {
     PYTHONPATH=$TOP start "cinder-$1" "$VENV/bin/cinder-$1" --config-file "$WORK/etc/cinder.conf"
 }
 
+# aa: cinder-volume NAME as its own host (config file host-NAME.conf), in
+# the cluster of cinder.conf.
+cinder_volume_as() {
+    printf '[DEFAULT]\nhost = %s\n' "$1" >"$WORK/etc/host-$1.conf"
+    PYTHONPATH=$TOP start "cinder-volume-$1" "$VENV/bin/cinder-volume" \
+        --config-file "$WORK/etc/cinder.conf" --config-file "$WORK/etc/host-$1.conf"
+}
+
 # One after the other, each waited for until it has registered itself in
 # the database: a failure then names the service that did not come up.
 start_cinder() {
@@ -278,7 +313,13 @@ start_cinder() {
     backends=$(grep -c '^volume_driver' "$WORK/etc/cinder.conf")
     cinder_service scheduler
     py -m tools.fullstack.waitfor service "$DB_URL" cinder-scheduler 1 120 || return 1
-    cinder_service volume
+    if [ "$SCENARIO" = aa ]; then
+        cinder_volume_as aa-a
+        cinder_volume_as aa-b
+        backends=$((backends * 2))
+    else
+        cinder_service volume
+    fi
     py -m tools.fullstack.waitfor service "$DB_URL" cinder-volume "$backends" 180 \
         || return 1
     cinder_service api
@@ -305,11 +346,20 @@ run_scenario() {
     # In the background + wait, so that a signal reaches our trap at once.
     # Its own process group too, so that its children (the nova side, the
     # CLI) are stopped with it.
+    if [ "$SCENARIO" = aa ]; then
+        # shellcheck disable=SC2086  # FULLSTACK_AA_ARGS: words on purpose
+        PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.aa run \
+            --api "http://127.0.0.1:$API_PORT/v3" --db-url "$DB_URL" \
+            --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
+            --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
+            ${FULLSTACK_AA_ARGS:-} &
+    else
     PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.scenario \
         --driver "$DRIVER" --api "http://127.0.0.1:$API_PORT/v3" \
         --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
         --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
         --t0-ns "$T0" &
+    fi
     SCENARIO_PID=$!
     wait $SCENARIO_PID
     local rc=$? p f s
@@ -322,6 +372,7 @@ run_scenario() {
 # -- main ----------------------------------------------------------------------
 
 case $DRIVER in zvm|fake) ;; *) echo "FULLSTACK_DRIVER must be zvm or fake" >&2; exit 2;; esac
+case $SCENARIO in default|aa) ;; *) echo "FULLSTACK_SCENARIO must be default or aa" >&2; exit 2;; esac
 # The work dir is emptied: a directory given in FULLSTACK_WORKDIR only when
 # it is empty or made by an earlier run (marker file).
 MARK=.cinder-zvm-fullstack
@@ -331,7 +382,8 @@ if [ -n "${FULLSTACK_WORKDIR:-}" ] && [ -e "$WORK" ] && [ ! -e "$WORK/$MARK" ] &
     exit 2
 fi
 rm -rf "$WORK"
-mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova" && : >"$WORK/$MARK" || exit 2
+mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova" "$WORK/services" &&
+    : >"$WORK/$MARK" || exit 2
 say "full-stack scenario, driver $DRIVER, work dir $WORK"
 # A bound on the whole run, whatever hangs: TERM to us runs the EXIT trap.
 setsid bash -c "sleep ${FULLSTACK_TIMEOUT:-1800}; echo 'fullstack: time limit reached' >&2; \
@@ -340,12 +392,22 @@ WATCHDOG=$!
 
 step venv make_venv || finish
 step install-servers install_servers || finish
-read -r AMQP_PORT DIST_PORT EPMD_PORT API_PORT SIM_PORT DB_PORT \
-    <<<"$(py -m tools.fullstack.waitfor ports 6)"
+read -r AMQP_PORT DIST_PORT EPMD_PORT API_PORT SIM_PORT DB_PORT ETCD_PORT ETCD_PEER_PORT \
+    <<<"$(py -m tools.fullstack.waitfor ports 8)"
 TRANSPORT_URL=rabbit://guest:guest@127.0.0.1:$AMQP_PORT/
 DB_URL="mysql+pymysql://cinder:cinder@127.0.0.1:$DB_PORT/cinder?charset=utf8mb4"
+TOPOLOGY=
+AA_RENDER=
+if [ "$SCENARIO" = aa ]; then
+    TOPOLOGY=$WORK/aa-topology.yaml
+    py -m tools.fullstack.aa topology >"$TOPOLOGY" || finish
+    AA_RENDER="--coordination-url etcd3+http://127.0.0.1:$ETCD_PORT --cluster aa --volume-clear-size 1"
+fi
 step start-rabbitmq start_rabbitmq || finish
 step start-mariadb start_mariadb || finish
+if [ "$SCENARIO" = aa ]; then
+    step start-etcd start_etcd || finish
+fi
 step start-simulator start_simulator || finish
 step write-configs write_configs || finish
 step db-sync db_sync || finish

@@ -94,6 +94,12 @@ def xcat_values(p, topology):
             'zvm_xcat_retries': 2}
 
 
+def coordination_url(p):
+    """The tooz backend both cinder-volume and nova-compute lock pools on."""
+    return p.get('coordination_url') or 'file://%s' % os.path.join(
+        p['workdir'], 'coordination')
+
+
 def cinder_conf(p, topology):
     """cinder.conf text. ``p`` holds workdir, ports, URLs (see fullstack.sh)."""
     work = p['workdir']
@@ -116,16 +122,20 @@ def cinder_conf(p, topology):
         'periodic_interval': 10,
         'scheduler_driver_init_wait_time': 5,
         'service_down_time': 60,
+        # aa scenario: every cinder-volume host serves the backends in
+        # one cluster (active/active).
+        'cluster': p.get('cluster'),
     }), ('database', {
         'connection': p['db_url'],
     }), ('oslo_concurrency', {
         'lock_path': os.path.join(work, 'locks'),
     }), ('coordination', {
-        'backend_url': 'file://%s' % os.path.join(work, 'coordination'),
+        'backend_url': coordination_url(p),
     })]
     for name, system in backends(topology):
         values = {'volume_driver': DRIVERS[p['driver']],
-                  'volume_backend_name': name}
+                  'volume_backend_name': name,
+                  'volume_clear_size': p.get('volume_clear_size')}
         if p['driver'] == 'zvm':
             values.update(xcat_values(p, topology))
             cinder_fcps, _nova = split_fcps(system)
@@ -161,6 +171,8 @@ def nova_conf(p, topology):
                      # Every nova-side process appends here.
                      'log_file': os.path.join(p['workdir'], 'logs', 'nova-compute.log')}),
         ('oslo_concurrency', {'lock_path': os.path.join(p['workdir'], 'locks')}),
+        # cinder-volume's value: nova's pool writes hold cinder's lock.
+        ('coordination', {'backend_url': coordination_url(p)}),
         ('zvm_volumeops', group),
     ])
 
@@ -187,6 +199,11 @@ def build_parser():
     p.add_argument('--sim-url', required=True)
     p.add_argument('--sim-ca', default='')
     p.add_argument('--topology', help='default: the simulator\'s default topology')
+    p.add_argument('--coordination-url', help='tooz backend of cinder and '
+                   'nova (default: file:// in the work dir)')
+    p.add_argument('--cluster', help='cinder-volume cluster name')
+    p.add_argument('--volume-clear-size', type=int,
+                   help='MiB wiped on delete (default: the whole LUN)')
     p.add_argument('outdir')
     return p
 
@@ -197,7 +214,10 @@ def main(argv=None):
     params = {'workdir': args.workdir, 'driver': args.driver, 'api_port': args.api_port,
               'transport_url': args.transport_url,
               'api_paste_config': args.api_paste_config, 'db_url': args.db_url,
-              'sim_url': args.sim_url, 'sim_ca_file': args.sim_ca or None}
+              'sim_url': args.sim_url, 'sim_ca_file': args.sim_ca or None,
+              'coordination_url': args.coordination_url,
+              'cluster': args.cluster,
+              'volume_clear_size': args.volume_clear_size}
     if args.driver == 'zvm':
         params['guest_roots'] = guest_roots(args.sim_url, args.sim_ca, topology)
     os.makedirs(args.outdir, exist_ok=True)

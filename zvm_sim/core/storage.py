@@ -36,7 +36,13 @@ class PoolFiles:
             if path is None or not os.path.exists(path):
                 return None
             with open(path, encoding='utf-8') as f:
-                return f.read()
+                text = f.read()
+        # Unlocked, what was read is that old when it is written back: xCAT
+        # re-reads the file (ssh cat) and then rewrites all of it (ssh sed
+        # --in-place, zvmUtils.pm findAndUpdatezFcpPool), so a writer of
+        # another line in between loses its update.
+        self.race_window()
+        return text
 
     def write(self, pool, text):
         path = self._file(pool)

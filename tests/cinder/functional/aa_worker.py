@@ -7,7 +7,9 @@ backend started, the driver loaded by name with its backend
 Configuration, ``cluster_name`` set, do_setup and check_for_setup_error --
 then runs N create_volume calls concurrently in green threads, as the
 manager's RPC workers would, and prints one JSON line per volume:
-``{"id": ..., "lun": "<wwpn>:<lun>"}`` or ``{"id": ..., "error": ...}``.
+``{"id": ..., "lun": "<wwpn>:<lun>", "start": t, "end": t}`` or
+``{"id": ..., "error": ...}`` (``start``/``end``: time.time() around the
+create, for bench/cinder_aa.py).
 
 ``--no-lock`` replaces the pool lock with a no-op: the control run that
 shows the simulator's unlocked xCAT really double-allocates without it.
@@ -19,6 +21,7 @@ monkey_patch.patch()
 import contextlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
+import time  # noqa: E402
 import uuid  # noqa: E402
 
 import eventlet  # noqa: E402
@@ -60,9 +63,11 @@ def main(argv):
         vol = objects.Volume(id=str(uuid.uuid4()), size=1,
                              host='%s@%s#gold' % (conf.host, backend),
                              provider_location=None)
+        start = time.time()
         try:
             model = driver.create_volume(vol)
-            return {'id': vol.id, 'lun': model['provider_id']}
+            return {'id': vol.id, 'lun': model['provider_id'],
+                    'start': start, 'end': time.time()}
         except Exception as exc:
             return {'id': vol.id, 'error': str(exc)}
 

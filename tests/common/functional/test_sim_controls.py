@@ -97,6 +97,30 @@ class TestConcurrency(simbase.SimTestCase):
         owners = [r['owner'] for r in self.rows('gold') if r['owner']]
         self.assertEqual(1, len(owners))
 
+    def test_unlocked_mode_loses_one_of_two_line_edits(self):
+        """Unlocked: two writers of different lines, one update is lost.
+
+        zvmUtils.pm findAndUpdatezFcpPool (xcat-core perl-xCAT/xCAT/
+        zvmUtils.pm:3930-3955) re-reads the file with ssh cat and rewrites
+        it whole with ssh sed --in-place; a rewrite from an older read
+        drops the other writer's line.  Both requests are told "Done".
+        """
+        free = [r for r in self.rows('gold') if r['status'] == 'free'][:2]
+        self.sim.admin.set_unlocked(True, delay=0.3)
+
+        def work(i):
+            self.put('hypervisor/zvm1', '--reservezfcp gold reserved volume-%d '
+                     'auto 0M %s %s' % (i, free[i]['wwpn'], free[i]['lun']))
+
+        threads = [threading.Thread(target=work, args=(i,)) for i in range(2)]
+        for t in threads:
+            t.start()
+            time.sleep(0.15)   # not in lockstep: the window, not luck
+        for t in threads:
+            t.join()
+        owners = sorted(r['owner'] for r in self.rows('gold') if r['owner'])
+        self.assertEqual(1, len(owners), owners)
+
     def test_requests_run_concurrently(self):
         """Latency (SMAPI time) does not serialise requests."""
         self.sim.admin.set_latency('*', 0.5)

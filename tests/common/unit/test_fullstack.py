@@ -252,6 +252,13 @@ class TestRender(testtools.TestCase):
                      ['zvm1']['zvm_cinder_node_fcp'].split(','))
         self.assertEqual(set(), nova & cinder)
 
+    def test_nova_and_cinder_lock_pools_on_one_backend(self):
+        nova = self.parse(render.nova_conf(self.params, self.topology))
+        cinder = self.parse(render.cinder_conf(self.params, self.topology))
+        self.assertEqual(cinder['coordination']['backend_url'],
+                         nova['coordination']['backend_url'])
+        self.assertTrue(nova['coordination']['backend_url'])
+
     def test_main_writes_files_for_the_owner_only(self):
         out = os.path.join(self.work, 'etc')
         self.assertEqual(0, render.main([

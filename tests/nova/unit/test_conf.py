@@ -21,8 +21,11 @@ from tests.common import sample_config
 class TestOptions(testtools.TestCase):
 
     def test_list_opts(self):
-        [(group, options)] = vconf.list_opts()
+        [(group, options), (coord, coord_opts)] = vconf.list_opts()
         self.assertEqual('zvm_volumeops', group)
+        # cinder's [coordination] backend_url, shared with cinder-volume.
+        self.assertEqual(('coordination', ['backend_url']),
+                         (coord, [o.name for o in coord_opts]))
         names = [o.name for o in options]
         self.assertEqual(len(names), len(set(names)))
         for name in ('zvm_hypervisor', 'fcp_list', 'paths_per_instance',
@@ -40,6 +43,7 @@ class TestOptions(testtools.TestCase):
         self.assertEqual(2, group.paths_per_instance)
         self.assertEqual(600, group.reservation_expiry)
         self.assertIsNone(group.zvm_xcat_server)
+        self.assertIsNone(conf.coordination.backend_url)
 
     def test_sample_is_current(self):
         """Fails when an option changed and the sample was not regenerated."""

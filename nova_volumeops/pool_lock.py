@@ -1,0 +1,75 @@
+#    Licensed under the Apache License, Version 2.0 (the "License"); you may
+#    not use this file except in compliance with the License. You may obtain
+#    a copy of the License at
+#
+#         http://www.apache.org/licenses/LICENSE-2.0
+#
+#    Unless required by applicable law or agreed to in writing, software
+#    distributed under the License is distributed on an "AS IS" BASIS, WITHOUT
+#    WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
+#    License for the specific language governing permissions and limitations
+#    under the License.
+"""The pool-file lock shared with cinder, held around nova's pool writes.
+
+cinder_zvm holds a tooz lock per pool file for each of its pool edits
+(cinder_zvm/locking.py); xCAT itself does not lock (zvm_xcat/pool_lock.py
+says why that loses updates).  nova_volumeops writes the same files --
+attach's ``--reservezfcp ... used``, detach's ``--removezfcp`` -- so it
+takes the same lock: same tooz backend (``[coordination] backend_url``,
+set to cinder's value), same name (zvm_xcat.pool_lock.tooz_name).
+
+nova does not ship cinder's coordination module, so this talks to tooz
+directly, the way cinder.coordination.Coordinator does (a member id,
+``start(start_heart=True)`` so that etcd/redis leases stay alive while a
+lock is held).  Without a backend URL the lock is only process-local,
+which is what nova_volumeops did before; a warning says so at start.
+"""
+
+import logging
+import threading
+import uuid
+
+from zvm_xcat import pool_lock as names
+
+LOG = logging.getLogger(__name__)
+
+
+class PoolLocks:
+    """``locks(pool)`` -> a context manager holding that pool file's lock."""
+
+    def __init__(self, backend_url, server, hypervisor, member=None):
+        self.backend_url = backend_url
+        self.server = server
+        self.hypervisor = hypervisor
+        self.member = member or 'nova-volumeops-%s' % uuid.uuid4().hex
+        self._coordinator = None
+        self._local = {}
+        self._guard = threading.Lock()
+
+    def start(self):
+        if not self.backend_url:
+            LOG.warning('[coordination] backend_url is not set: pool writes '
+                        'of this nova-compute are not serialised with '
+                        'cinder-volume, and xCAT can lose one of two '
+                        'overlapping pool file edits. Set it to the value '
+                        'cinder-volume uses.')
+            return
+        from tooz import coordination
+        self._coordinator = coordination.get_coordinator(
+            self.backend_url, self.member.encode('ascii'))
+        self._coordinator.start(start_heart=True)
+
+    def stop(self):
+        if self._coordinator is not None:
+            self._coordinator.stop()
+            self._coordinator = None
+
+    def name(self, pool):
+        return names.tooz_name(self.server, self.hypervisor, pool)
+
+    def __call__(self, pool):
+        name = self.name(pool)
+        if self._coordinator is not None:
+            return self._coordinator.get_lock(name)
+        with self._guard:
+            return self._local.setdefault(name, threading.Lock())
