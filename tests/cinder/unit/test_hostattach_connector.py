@@ -323,7 +323,7 @@ class ConnectorTestCase(cinder_test.TestCase):
         self.xcat.directory_only.add('1f00')
         self.connector = self._connector(fcp=('1f00',))
         self.node.never_appear.add(LUN)
-        self.assertRaises(errors.DeviceWaitTimeout,
+        self.assertRaises(errors.NoUsablePath,
                           self.connector.connect_volume, self.props())
         # re-dedicated so that xCAT attaches it; still in the directory
         # after the failed attach: it was there before, not ours to undo
