@@ -11,6 +11,8 @@
 #    under the License.
 """nova's side of the pool lock: tooz directly, the name cinder uses."""
 
+from unittest import mock
+
 import fixtures
 import testtools
 from tooz import coordination
@@ -80,6 +82,13 @@ class StepRunnerHoldsTheLockTest(testtools.TestCase):
         def chvm(self, node, *args):
             self.seen.append((args[0], self.lock.locked()))
 
+        def rinv(self, hv, *args):
+            # the read-back of the "used" marking (steps._pool_use)
+            self.seen.append((args[0], self.lock.locked()))
+            rows = ['#status,wwpn,lun,size,range,owner,channel,tag',
+                    'used,500507680b21bac6,4001400500000000,1G,,vm1,1f00,']
+            return mock.Mock(node_lines=lambda node: rows)
+
     def test_pool_and_pool_return_hold_it(self):
         import threading
         lock = threading.Lock()
@@ -101,5 +110,6 @@ class StepRunnerHoldsTheLockTest(testtools.TestCase):
         runner.do(op, {'name': 'pool_return'})
         runner.do(op, {'name': 'dedicate', 'fcp': '1f00'})
         self.assertEqual(['gold', 'gold'], asked)
-        self.assertEqual([('--reservezfcp', True), ('--removezfcp', True),
+        self.assertEqual([('--reservezfcp', True), ('--zfcppool', True),
+                          ('--removezfcp', True),
                           ('--dedicatedevice', False)], client.seen)
