@@ -99,7 +99,10 @@ def guest_of(instance):
             LOG.debug('No image metadata for %s: %s', instance.uuid, e)
     # nova keeps power_state current on start/stop and by its periodic
     # power-state sync; a hint only (VolumeOps.attach checks a miss).
-    running = instance.obj_attr_is_set('power_state') and \
+    # Unset on the object (or a plain stand-in without it): no hint.
+    is_set = getattr(instance, 'obj_attr_is_set',
+                     lambda name: hasattr(instance, name))
+    running = is_set('power_state') and \
         instance.power_state == power_state.RUNNING
     return connection.Guest(uuid=instance.uuid,
                             node=validate.node_name(instance.name.lower()),

@@ -13,6 +13,7 @@
 
 import inspect
 import sys
+import types
 from unittest import mock
 
 import ddt
@@ -151,6 +152,10 @@ class TestErrorMapping(testtools.TestCase):
         self.assertFalse(driver.guest_of(inst).nova_running)
         inst.power_state = power_state.RUNNING
         self.assertTrue(driver.guest_of(inst).nova_running)
+        # tools/fullstack/nova_compute.py's stand-in has no power_state.
+        plain = types.SimpleNamespace(uuid=UUID, name='vm1', image_meta=None,
+                                      system_metadata={})
+        self.assertFalse(driver.guest_of(plain).nova_running)
 
     def test_attach_errors(self):
         inst = make_instance()
