@@ -30,6 +30,10 @@ class Guest:
     userid: str          # z/VM user id
     os_distro: str = None
     os_version: str = None
+    # nova's power_state is RUNNING: attach then skips xCAT's power query
+    # and, should the guest be logged off after all, redoes the attach on
+    # the logged-off path (VolumeOps.attach). False: xCAT is asked.
+    nova_running: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -197,16 +197,39 @@ class VolumeOps:
                 fcps = self._fcps_for_attach(st, guest, target, self.clock())
             spec = scripts.VolumeSpec(tuple(fcps), target.wwpns, target.lun,
                                       mountpoint)
-            running = self.client.power_state(guest.node) == 'on'
-            op = steps_mod.new_op('attach', guest, target, spec, distro, running)
-            with self.store.transaction() as st:
-                inst = st['instances'][guest.uuid]
-                new = [f for f in fcps if f not in inst['dedicated']]
-                op['steps'] = steps_mod.attach_plan(new, running,
-                                                    spec.multipath)
-                inst['ops'][target.volume_id] = op
-                inst['reserved_until'] = None     # held by the op now
+            # nova's RUNNING saves xCAT's power query. Should the guest be
+            # logged off after all, its script fails, the attach is rolled
+            # back and redone for the next boot: a wrong hint costs calls.
+            running = guest.nova_running or self._powered_on(guest)
+            self._plan_attach(guest, target, spec, distro, fcps, running)
+            try:
+                return self._run_attach(guest, target.volume_id)
+            except VolumeOpsError:
+                if not guest.nova_running or self._powered_on(guest, True):
+                    raise
+            LOG.warning('Instance %s is logged off although nova reported it '
+                        'running; volume %s is attached for its next boot',
+                        guest.uuid, target.volume_id)
+            self._plan_attach(guest, target, spec, distro, fcps, False)
             return self._run_attach(guest, target.volume_id)
+
+    def _powered_on(self, guest, when_unknown=None):
+        """rpower stat says 'on'; ``when_unknown`` if xCAT cannot say."""
+        try:
+            return self.client.power_state(guest.node) == 'on'
+        except xexc.XCATError:
+            if when_unknown is None:
+                raise
+            return when_unknown
+
+    def _plan_attach(self, guest, target, spec, distro, fcps, running):
+        op = steps_mod.new_op('attach', guest, target, spec, distro, running)
+        with self.store.transaction() as st:
+            inst = st['instances'][guest.uuid]
+            new = [f for f in fcps if f not in inst['dedicated']]
+            op['steps'] = steps_mod.attach_plan(new, running, spec.multipath)
+            inst['ops'][target.volume_id] = op
+            inst['reserved_until'] = None     # held by the op now
 
     def _run_attach(self, guest, vid):
         op = self._op(guest, vid)

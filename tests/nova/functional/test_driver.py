@@ -11,6 +11,7 @@
 #    under the License.
 """ZVMVolumeDriver (real nova 34 objects) against the simulator."""
 
+from nova.compute import power_state
 from nova import exception
 from nova.virt import virtapi
 
@@ -64,6 +65,21 @@ class TestDriverAgainstSimulator(base.SimulatorTestCase):
         ops = self.drv.volumeops
         self.assertEqual({base.V1: 'pending-boot'},
                          ops.volume_states(driver.guest_of(inst)))
+        self.drv.power_on(None, inst, None)
+        self.assertEqual({base.V1: 'attached'},
+                         ops.volume_states(driver.guest_of(inst)))
+
+    def test_stale_running_power_state_of_a_stopped_instance(self):
+        # nova's power_state says RUNNING (not yet synced after a stop
+        # outside nova): the attach still ends pending-boot.
+        inst = self.instance(4)
+        inst.power_state = power_state.RUNNING
+        ci = self._connection(inst, base.V1, 0)
+        self.drv.attach_volume(None, ci, inst, '/dev/vdb')
+        ops = self.drv.volumeops
+        self.assertEqual({base.V1: 'pending-boot'},
+                         ops.volume_states(driver.guest_of(inst)))
+        self.assertEqual('used', self.pool_entry(0)['status'])
         self.drv.power_on(None, inst, None)
         self.assertEqual({base.V1: 'attached'},
                          ops.volume_states(driver.guest_of(inst)))

@@ -13,6 +13,7 @@
 
 import inspect
 import sys
+import types
 from unittest import mock
 
 import ddt
@@ -21,6 +22,7 @@ from oslo_config import cfg
 from oslo_config import fixture as config_fixture
 import testtools
 
+from nova.compute import power_state
 from nova import exception
 from nova import objects
 from nova.virt import driver as nova_driver
@@ -161,6 +163,19 @@ class TestErrorMapping(testtools.TestCase):
         self.assertEqual(('vm1', 'VM1', 'sles', '15.4', UUID),
                          (g.node, g.userid, g.os_distro, g.os_version, g.uuid))
         self.assertIsNone(driver.guest_of(make_instance(None, None)).os_distro)
+
+    def test_guest_of_carries_novas_running(self):
+        # nova.compute.power_state; unset (never synced) is no hint.
+        inst = make_instance()
+        self.assertFalse(driver.guest_of(inst).nova_running)
+        inst.power_state = power_state.SHUTDOWN
+        self.assertFalse(driver.guest_of(inst).nova_running)
+        inst.power_state = power_state.RUNNING
+        self.assertTrue(driver.guest_of(inst).nova_running)
+        # tools/fullstack/nova_compute.py's stand-in has no power_state.
+        plain = types.SimpleNamespace(uuid=UUID, name='vm1', image_meta=None,
+                                      system_metadata={})
+        self.assertFalse(driver.guest_of(plain).nova_running)
 
     def test_attach_errors(self):
         inst = make_instance()
