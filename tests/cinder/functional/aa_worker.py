@@ -57,6 +57,11 @@ def main(argv):
         is_vol_db_empty=False, active_backend_id=None)
     ctxt = context.get_admin_context()
     driver.do_setup(ctxt)
+    # These workers save no volume in cinder's database (there is none
+    # here), so the guard that checks pool reads against cinder's live
+    # volumes (pool_guard, covered by test_xcat_rmvm) would only query a
+    # missing database at every read: off in this harness.
+    driver.backend.live_objects = None
     driver.check_for_setup_error()
 
     def create(_):
