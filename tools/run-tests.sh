@@ -96,7 +96,7 @@ for run in ${CINDER_ZVM_SUITES:-common cinder nova fullstack oracle nova+realxca
         grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|stop)|^fullstack:|scenario done' \
             _work/fullstack.log || tail -20 _work/fullstack.log
     fi
-    if [ "$suite" = fullstack ] && [ "${FULLSTACK_OPENSTACK:-1}" != 0 ] &&
+    if [ "$run" = fullstack ] && [ "${FULLSTACK_OPENSTACK:-1}" != 0 ] &&
             [ -f _work/fullstack-openstack.log ]; then
         echo "--- OpenStack stack steps and timings (log: _work/fullstack-openstack.log)"
         grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|after|stop)|^fullstack:|scenario done' \
