@@ -134,6 +134,13 @@ class DataPathTestCase(base.SimulatorTestCase):
         conf.append_config_values(hostattach_conf.hostattach_opts)
         return conf
 
+    def multipath_data_path(self, **overrides):
+        """A data path of the backend with use_multipath_for_image_xfer on."""
+        self.conf = self.make_configuration(use_multipath_for_image_xfer=True,
+                                            **overrides)
+        self.backend.configuration = self.conf
+        return type(self.data)(self.backend)
+
     # ---- helpers ---------------------------------------------------------
 
     def volume(self, lun=None, size=1, **kwargs):

@@ -94,10 +94,7 @@ class HostAttachTest(dpb.DataPathTestCase):
         self.assertNodeClean()
 
     def test_multipath_lun_attaches_all_paths(self):
-        self.conf = self.make_configuration(
-            use_multipath_for_image_xfer=True)
-        self.backend.configuration = self.conf
-        data = type(self.data)(self.backend)
+        data = self.multipath_data_path()
         vol = self.volume(dpb.MULTIPATH_LUN)
         props = connector_mod.connection_properties(self.loc(vol).wwpns,
                                                     self.loc(vol).lun)
@@ -202,10 +199,7 @@ class HostAttachTooFewPathsTest(dpb.DataPathTestCase):
     TOPOLOGY = _masked_topology()
 
     def test_lun_masked_away_from_one_fabric_fails_and_rolls_back(self):
-        self.conf = self.make_configuration(
-            use_multipath_for_image_xfer=True)
-        self.backend.configuration = self.conf
-        data = type(self.data)(self.backend)
+        data = self.multipath_data_path()
         vol = self.volume(dpb.MULTIPATH_LUN)
         props = connector_mod.connection_properties(self.loc(vol).wwpns,
                                                     self.loc(vol).lun)
@@ -223,10 +217,7 @@ class HostAttachTooFewPathsTest(dpb.DataPathTestCase):
         self.assertEqual({}, self.node_state()['directory'])
 
     def test_lower_minimum_takes_the_one_fabric(self):
-        self.conf = self.make_configuration(
-            use_multipath_for_image_xfer=True, zvm_cinder_node_min_paths=1)
-        self.backend.configuration = self.conf
-        self.data = type(self.data)(self.backend)
+        self.data = self.multipath_data_path(zvm_cinder_node_min_paths=1)
         vol = self.volume(dpb.MULTIPATH_LUN)
         self.write_through_attach(vol, b'fabric A')
         self.assertEqual(b'fabric A', self.read_lun(vol, 8))
