@@ -259,6 +259,27 @@ class Steps:
 
 # -- programs ----------------------------------------------------------------
 
+def run_steps(steps, counts_path, results_path, cli_log, cli_name):
+    """Run the planned steps, write their counts and report, print the summary.
+
+    The summary names the slowest CLI calls. Returns the process exit
+    status (1 when a step failed).
+    """
+    start = time.monotonic()
+    passed, failed, skipped = steps.run()
+    with open(counts_path, 'w', encoding='utf-8') as f:
+        f.write('%d %d %d\n' % (passed, failed, skipped))
+    if results_path:
+        with open(results_path, 'w', encoding='utf-8') as f:
+            json.dump(steps.report(), f, indent=1)
+    slow = sorted(cli_log, key=lambda c: -c[2])[:5]
+    steps.out('scenario done in %.1f s: %d steps passed, %d failed, %d skipped; '
+              '%d %s CLI calls (slowest: %s)'
+              % (time.monotonic() - start, passed, failed, skipped, len(cli_log),
+                 cli_name, ', '.join('%s %.1fs' % (c[0], c[2]) for c in slow)))
+    return 1 if failed else 0
+
+
 def run(argv, timeout=120, env=None, check=True):
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:

@@ -570,19 +570,7 @@ def main(argv=None):
     steps = harness.Steps(args.driver, out=lambda s: print(s, flush=True), t0_ns=args.t0_ns)
     scenario = Scenario(args)
     scenario.plan(steps)
-    start = time.monotonic()
-    passed, failed, skipped = steps.run()
-    with open(args.counts, 'w', encoding='utf-8') as f:
-        f.write('%d %d %d\n' % (passed, failed, skipped))
-    if args.results:
-        with open(args.results, 'w', encoding='utf-8') as f:
-            json.dump(steps.report(), f, indent=1)
-    slow = sorted(scenario.cli.log, key=lambda c: -c[2])[:5]
-    print('scenario done in %.1f s: %d steps passed, %d failed, %d skipped; %d cinder '
-          'CLI calls (slowest: %s)'
-          % (time.monotonic() - start, passed, failed, skipped, len(scenario.cli.log),
-             ', '.join('%s %.1fs' % (c[0], c[2]) for c in slow)))
-    return 1 if failed else 0
+    return harness.run_steps(steps, args.counts, args.results, scenario.cli.log, 'cinder')
 
 
 if __name__ == '__main__':
