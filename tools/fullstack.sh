@@ -326,19 +326,25 @@ start_cinder() {
     py -m tools.fullstack.waitfor http "http://127.0.0.1:$API_PORT/" 120
 }
 
+# Wait for the scenario started in the background (pid $1) and add its
+# step counts to the totals; returns its exit status.
+wait_scenario() {
+    SCENARIO_PID=$1
+    wait "$SCENARIO_PID"
+    local rc=$? p f s
+    SCENARIO_PID=
+    read -r p f s <"$WORK/scenario.counts" 2>/dev/null || { p=0; f=1; s=0; }
+    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
+    return $rc
+}
+
 run_os_scenario() {
     os_cli_env
     PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.os_scenario \
         --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
         --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
         --t0-ns "$T0" &
-    SCENARIO_PID=$!
-    wait $SCENARIO_PID
-    local rc=$? p f s
-    SCENARIO_PID=
-    read -r p f s <"$WORK/scenario.counts" 2>/dev/null || { p=0; f=1; s=0; }
-    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
-    return $rc
+    wait_scenario $!
 }
 
 run_scenario() {
@@ -360,13 +366,7 @@ run_scenario() {
         --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
         --t0-ns "$T0" &
     fi
-    SCENARIO_PID=$!
-    wait $SCENARIO_PID
-    local rc=$? p f s
-    SCENARIO_PID=
-    read -r p f s <"$WORK/scenario.counts" 2>/dev/null || { p=0; f=1; s=0; }
-    PASSED=$((PASSED + p)); FAILED=$((FAILED + f)); SKIPPED=$((SKIPPED + s))
-    return $rc
+    wait_scenario $!
 }
 
 # -- main ----------------------------------------------------------------------
