@@ -163,19 +163,7 @@ class AA:
     # -- cinder: API and database -----------------------------------------
 
     def api(self, service=False):
-        from cinderclient import client
-        from cinderclient.contrib import noauth
-        from keystoneauth1 import session
-
-        class Auth(noauth.CinderNoAuthPlugin):
-            def get_headers(self, session, **kwargs):
-                headers = super().get_headers(session, **kwargs)
-                if service:
-                    headers['X-Service-Roles'] = 'service'
-                return headers
-        auth = Auth('admin', 'admin', endpoint=self.args.api)
-        return client.Client('3.70', session=session.Session(auth=auth),
-                             os_endpoint=self.args.api)
+        return harness.noauth_cinder(self.args.api, service)
 
     def sql(self, query, *params):
         import pymysql

@@ -280,6 +280,29 @@ def run_steps(steps, counts_path, results_path, cli_log, cli_name):
     return 1 if failed else 0
 
 
+def noauth_cinder(endpoint, service=False):
+    """python-cinderclient's API with noauth, as nova's wrapper uses it.
+
+    ``service``: also send ``X-Service-Roles: service``, the header
+    keystonemiddleware derives from nova's service token (cinder 29 lets
+    only a service delete an attachment connected to a server, bug
+    2004555).
+    """
+    from cinderclient import client
+    from cinderclient.contrib import noauth
+    from keystoneauth1 import session
+
+    class Auth(noauth.CinderNoAuthPlugin):
+        def get_headers(self, session, **kwargs):
+            headers = super().get_headers(session, **kwargs)
+            if service:
+                headers['X-Service-Roles'] = 'service'
+            return headers
+    auth = Auth('admin', 'admin', endpoint=endpoint)
+    return client.Client('3.70', session=session.Session(auth=auth),
+                         os_endpoint=endpoint)
+
+
 def run(argv, timeout=120, env=None, check=True):
     proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout, env=env)
     if check and proc.returncode != 0:

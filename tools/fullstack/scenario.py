@@ -104,19 +104,7 @@ class Scenario:
         only a service delete an attachment that is connected to a server
         (bug 2004555); under noauth this header is how nova's role arrives.
         """
-        from cinderclient import client
-        from cinderclient.contrib import noauth
-        from keystoneauth1 import session
-
-        class Auth(noauth.CinderNoAuthPlugin):
-            def get_headers(self, session, **kwargs):
-                headers = super().get_headers(session, **kwargs)
-                if service:
-                    headers['X-Service-Roles'] = 'service'
-                return headers
-        auth = Auth('admin', 'admin', endpoint=self.args.api)
-        return client.Client('3.70', session=session.Session(auth=auth),
-                             os_endpoint=self.args.api)
+        return harness.noauth_cinder(self.args.api, service)
 
     # -- steps -----------------------------------------------------------
 
