@@ -18,6 +18,7 @@ from oslo_config import cfg
 
 from cinder_zvm import opts
 from tests.cinder import cinder_test
+from zvm_sim.fixture import real_xcat_requested
 from zvm_sim.fixture import SimulatorFixture
 
 CONF = cfg.CONF
@@ -29,7 +30,11 @@ BACKENDS = {'zvm1': ('zvm1', ['gold', 'silver']),
 class SimulatorTestCase(cinder_test.TestCase):
 
     MOCK_TOOZ = False       # real coordination locks (file backend)
-    READ_TIMEOUT = 2.0
+    # Short, so that fault tests see timeouts quickly; xCAT's own zvm.pm
+    # (real-xCAT mode) forks several Perl and shell commands per request
+    # and takes seconds on a loaded 2-core machine: there a timeout would
+    # only measure the machine.
+    READ_TIMEOUT = 30.0 if real_xcat_requested() else 2.0
     SIM_TOPOLOGY = None     # None: the simulator's default topology
 
     def setUp(self):
