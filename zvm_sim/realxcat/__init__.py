@@ -43,7 +43,24 @@ _REAL = {
     'rinv': ('--zfcppool', '--zfcppoolnames', '--fcpdevices'),
     'chhypervisor': None,
     'chvm': ('--dedicatedevice', '--undedicatedevice', '--removezfcp', '--addzfcp'),
+    'xdsh': None,
 }
+
+# zvmxcatws.cgi 1078-1143: dsh body elements -> xdsh options, in the CGI's order, for
+# the elements the simulator's own xdsh takes; the command comes last.
+_DSH_OPTIONS = (('nolocale', '-L', False), ('options', '-o', True),
+                ('timeout', '-t', True))
+
+
+def dsh_args(elements):
+    """The xdsh arguments the CGI builds from a dsh body's key=value elements."""
+    args = []
+    for key, option, takes_value in _DSH_OPTIONS:
+        if key in elements:
+            args += [option, elements[key]] if takes_value else [option]
+    if 'command' in elements:
+        args.append(elements['command'])
+    return args
 
 
 def locate():
@@ -83,6 +100,10 @@ class RealXcat:
                         REALXCAT_STUBS=self.stubs, REALXCAT_SANDBOX=self.sandbox)
         self._lock = threading.Lock()
         self._proc = None
+        # xdsh requests run concurrently (a guest script may take a while), each in
+        # an idle driver process of this pool, or a new one.
+        self._pool_lock = threading.Lock()
+        self._idle = []
         self._written = {}      # sandbox file -> text last written
         os.makedirs(self.sandbox, exist_ok=True)
         self._smapi = _SmapiServer(os.path.join(self.sandbox, 'smapi.sock'), sim)
@@ -100,6 +121,8 @@ class RealXcat:
         found = self.sim.find_node(node)
         if found is None:
             return False
+        if command == 'xdsh':
+            return True
         if command == 'rinv' and found[0] != 'hypervisor':
             return False
         first = _REAL[command]
@@ -143,11 +166,40 @@ class RealXcat:
 
     def _process(self):
         if self._proc is None or self._proc.poll() is not None:
-            with open(os.path.join(self.sandbox, 'driver.log'), 'ab') as log:
-                self._proc = subprocess.Popen(
-                    ['perl', DRIVER], env=self.env, cwd=self.sandbox, stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
+            self._proc = self._spawn()
         return self._proc
+
+    def _spawn(self):
+        with open(os.path.join(self.sandbox, 'driver.log'), 'ab') as log:
+            return subprocess.Popen(
+                ['perl', DRIVER], env=self.env, cwd=self.sandbox, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
+
+    def xdsh(self, node, elements, fault=None):
+        """The reply messages of xdsh.pm/DSHCLI.pm running a dsh request's command.
+
+        ``fault``: (action, text) of a test control, applied by the guest stand-in.
+        """
+        started = time.time()
+        args = dsh_args(elements)
+        request = json.dumps({'command': ['xdsh'], 'node': [node], 'arg': args})
+        with self._lock:
+            with self.sim.lock:
+                self._layout()
+        with self._pool_lock:
+            proc = None
+            while self._idle and proc is None:
+                proc = self._idle.pop()
+                if proc.poll() is not None:
+                    proc = None
+        if fault:
+            self._smapi.guest_faults[node] = fault
+        try:
+            messages = self._via_server(request, proc or self._spawn(), pooled=True)
+        finally:
+            self._smapi.guest_faults.pop(node, None)
+        self._log_timing(started, 'xdsh', node, [elements.get('command', '')[:40]])
+        return messages
 
     def run(self, command, node, args):
         """The response messages of ``command node args`` (callback order).
@@ -169,25 +221,32 @@ class RealXcat:
         if self.sim.unlocked:
             messages = self._one_shot(request)
         self._storage_follows(command, args, messages)
-        # Seconds per request, for the cost figures of the docs (realxcat.rst).
+        self._log_timing(started, command, node, args)
+        return messages
+
+    def _log_timing(self, started, command, node, args):
+        """Seconds per request, for the cost figures of the docs (realxcat.rst)."""
         timing = os.environ.get('REALXCAT_TIMING_LOG') or os.path.join(
             self.sandbox, 'timing.log')
         with open(timing, 'a') as log:
             log.write('%.3f %s %s %s\n' % (time.time() - started, command, node,
                                            ' '.join(args)))
-        return messages
 
-    def _via_server(self, request):
-        proc = self._process()
+    def _via_server(self, request, proc=None, pooled=False):
+        proc = proc or self._process()
         proc.stdin.write(request + '\n')
         proc.stdin.flush()
         messages = []
         for line in proc.stdout:
             if line == 'END\n':
+                if pooled:
+                    with self._pool_lock:
+                        self._idle.append(proc)
                 return messages
             if line.startswith('RSP '):
                 messages.append(json.loads(line[4:]))
-        self._proc = None
+        if not pooled:
+            self._proc = None
         raise RuntimeError('realxcat driver ended mid-request (see %s/driver.log)'
                            % self.sandbox)
 
@@ -216,9 +275,12 @@ class RealXcat:
                 self.sim.save()
 
     def close(self):
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.stdin.close()
-            self._proc.wait(10)
+        with self._pool_lock:
+            procs, self._idle = [self._proc] + self._idle, []
+        for proc in procs:
+            if proc is not None and proc.poll() is None:
+                proc.stdin.close()
+                proc.wait(10)
         self._proc = None
         self._smapi.shutdown()
         self._smapi.server_close()
@@ -229,9 +291,16 @@ class _SmapiHandler(socketserver.StreamRequestHandler):
 
     def handle(self):
         ask = json.loads(self.rfile.readline())
-        out, rc = smapi.handle(self.server.sim, ask['tool'], ask.get('argv', []),
-                               ask.get('host', ''))
-        self.wfile.write((json.dumps({'out': out, 'rc': rc}) + '\n').encode())
+        host = ask.get('host', '')
+        if ask['tool'] == 'guest':
+            # Not under the model lock (the guest model has its own): a slow
+            # command must not stall the zvm.pm requests.
+            answer = smapi.guest(self.server.sim, ask['argv'][0], host,
+                                 self.server.guest_faults.get(host))
+        else:
+            out, rc = smapi.handle(self.server.sim, ask['tool'], ask.get('argv', []), host)
+            answer = {'out': out, 'rc': rc}
+        self.wfile.write((json.dumps(answer) + '\n').encode())
 
 
 class _SmapiServer(socketserver.ThreadingUnixStreamServer):
@@ -241,4 +310,5 @@ class _SmapiServer(socketserver.ThreadingUnixStreamServer):
         if os.path.exists(path):
             os.unlink(path)
         self.sim = sim
+        self.guest_faults = {}      # node -> (action, text) of the xdsh running there
         super().__init__(path, _SmapiHandler)

@@ -1,11 +1,14 @@
 #!/usr/bin/perl
-# Runs requests through xCAT's REAL z/VM plugin (zvm.pm with zvmUtils.pm, zvmCPUtils.pm,
-# MsgUtils.pm, read from $REALXCAT_XCAT_CORE, never copied here) and prints every callback
-# response after the XML round trip of xcatd and zvmxcatws.cgi (real XML::Simple).
+# Runs requests through xCAT's REAL plugins, read from $REALXCAT_XCAT_CORE and never copied
+# here: zvm.pm (with zvmUtils.pm, zvmCPUtils.pm, MsgUtils.pm) and, for xdsh, xdsh.pm (with
+# DSHCLI.pm, DSHCore.pm, SSH.pm). Prints every callback response after the XML round trip
+# of xcatd and zvmxcatws.cgi (real XML::Simple).
 #
 # Framework stand-ins only: xCAT::Table & co. come from $REALXCAT_STUBS (../shared/realxcat/stubs),
-# the shims of this folder are first on PATH (ssh to the zHCP, smcli, ping, rpower), and
-# `/opt/xcat/bin/<cmd>` in backticks runs this folder's shims/<cmd> (the MN's client commands).
+# xdsh's context, xCAT::Zone, xCAT::NodeRange and xCAT::DSHRemoteShell from ./stubs; the shims
+# of this folder are first on PATH (ssh to the zHCP, smcli, ping, rpower), `/opt/xcat/bin/<cmd>`
+# in backticks runs this folder's shims/<cmd> (the MN's client commands), and xdsh's remote
+# shell is shims/dsh/ssh (the command runs in the simulator's guest model).
 #
 # Server mode (persistent, the modules are compiled once): one JSON request per stdin line,
 #   {"command":["chhypervisor"],"node":["zvm1"],"arg":[...]}
@@ -25,7 +28,7 @@ BEGIN {
         return CORE::readpipe($cmd);
     };
 }
-use lib "$ENV{REALXCAT_XCAT_CORE}/perl-xCAT", "$ENV{REALXCAT_STUBS}";
+use lib "$ENV{REALXCAT_XCAT_CORE}/perl-xCAT", "$ENV{REALXCAT_STUBS}", "$FindBin::Bin/stubs";
 use JSON::PP;
 use XML::Simple ();
 
@@ -53,13 +56,22 @@ my $callback = sub {
 };
 
 require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/zvm.pm";
+require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/xdsh.pm";
+# DSHCLI.pm reads its contexts from /opt/xcat/xdsh/Context/ (set when it loads): ours instead.
+$::CONTEXT_DIR = "$FindBin::Bin/stubs/Context/";
+# Loaded by DSHCLI per target; once here (it runs `ssh -V` when it loads).
+require xCAT::SSH;
+
+# xcatd's dispatch (handled_commands): which plugin runs a command.
+my %PLUGIN = (xdsh => \&xCAT_plugin::xdsh::process_request);
 
 sub run_one {
     my ($line) = @_;
     my $req = $json->decode($line);
     chdir $ENV{REALXCAT_SANDBOX};
     # xfork (stub) returns 0: process_request's child branch runs here and exits.
-    xCAT_plugin::zvm::process_request($req, $callback);
+    my $plugin = $PLUGIN{ $req->{command}->[0] } || \&xCAT_plugin::zvm::process_request;
+    $plugin->($req, $callback);
     exit 0;
 }
 

@@ -1,9 +1,15 @@
-"""The simulator's answers to smcli for xCAT's real zvm.pm (shims/smcli).
+"""The simulator's answers to the stand-ins xCAT's real code calls (shims/).
 
-Texts follow what zvm.pm parses: SMAPI's "... Done" / "... Failed" with Return and
-Reason Codes (the Guest model's own texts), System_WWPN_Query's five lines per FCP
-device, Image_Query_DM's directory statements.
+- ``smcli`` (shims/smcli, zvm.pm): texts follow what zvm.pm parses: SMAPI's
+  "... Done" / "... Failed" with Return and Reason Codes (the Guest model's own
+  texts), System_WWPN_Query's five lines per FCP device, Image_Query_DM's
+  directory statements.
+- ``guest`` (shims/dsh/ssh, xdsh's remote shell): the command run in the guest
+  model, as the simulator's own xdsh runs it (xcatd.remote_shell), with the test
+  control of the request (RealXcat.guest_faults).
 """
+
+from zvm_sim.xcat import xcatd
 
 
 def _options(argv):
@@ -57,6 +63,12 @@ def smcli(sim, argv, host):
 
 
 TOOLS = {'smcli': smcli}
+
+
+def guest(sim, command, host, fault=None):
+    """{out, err, rc} of ``command`` run by ssh in the guest ``host``."""
+    rc, out, err = xcatd.remote_shell(sim, host, command, fault)
+    return {'out': out, 'err': err, 'rc': rc}
 
 
 def handle(sim, tool, argv, host):

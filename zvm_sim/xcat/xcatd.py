@@ -10,30 +10,19 @@ Each handler returns the list of response messages the plugin would send
 - rpower: zvm.pm powerVM (stat via ``vmcp q user``: ``node: on|off``;
   isreachable: ``node: reachable|unreachable``; on/off through Image_Activate /
   Image_Deactivate).
-- xdsh: xdsh.pm 1280-1316 and DSHCLI.pm 580-690: the command gets DSHCLI's
-  ``; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"`` appended
-  (DSHCLI.pm 2605-2621) and runs as one ``bash -c``; stdout lines come back as
-  one ``data`` message, every stderr line in one ``error`` message
-  (NoErrorPrefix, errorcode 0) even on success, both with ``node: `` in front
-  (DSHCore pipe_handler_buffer labels).  The status line is removed from the
-  output; when it never came (``exit``, a ``set -e`` stop, a syntax error from
-  the appended text) the error " A return code for the command run on the host
-  <node> was not received." follows.  The status itself is only in the closing
-  ``{"errorcode": [N]}``, N = failed nodes.  An unreachable node: ssh's error
-  line, ssh's exit code 255, so no "not received" message.  Not modelled:
-  DSHCLI's locale pre-command (``export LANG=...;``), which changes nothing
-  the guest model does.
+- xdsh: the remote command and the reply shaping are dsh.py's (xdsh.pm,
+  DSHCLI.pm, DSHCore.pm, held against them by tests/oracle/test_dsh_diff.py); the
+  remote shell runs the command in the guest model (:func:`remote_shell`).
 - lsxcatd -v: ``Version 2.8.3.16 (git commit <hash>, built <date>)``.
 - gettab/tabdump/tabch: xCAT table commands on the zvm, hosts and nodetype
   tables (``data`` messages: one value, or ``tab.col: value`` lines).
 """
 
-import re
-
 from zvm_sim.core import guestlink
 from zvm_sim.core.model import TABLE_COLUMNS
 from zvm_sim.core import pools
 from zvm_sim.xcat import chvm
+from zvm_sim.xcat import dsh
 from zvm_sim.xcat import reply
 from zvm_sim.xcat import rmvm
 
@@ -207,55 +196,39 @@ def rpower(sim, node, args):
 
 # --- xdsh --------------------------------------------------------------------------
 
-# DSHCLI.pm 2616: appended to every command (bash syntax).
-DSH_POST_COMMAND = '; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"'
-_DSH_TARGET_RC = re.compile(r':DSH_TARGET_RC=([0-9]*):\n?')
-
-
 def xdsh(sim, node, elements, fault=None):
-    """``fault``: (action, text) of a test control (controls.GUEST_ACTIONS)."""
-    kind, system, guest = sim.find_node(node)
+    """xdsh.pm/DSHCLI.pm on one node (shaping in dsh.py).
+
+    ``fault``: (action, text) of a test control (controls.GUEST_ACTIONS).
+    """
     command = elements.get('command')
-    if not command:
-        return [reply.error('Error: No command argument provided')]
-    if kind != 'guest' or not guest.reachable:
-        return dsh_messages(node, '', 'ssh: connect to host %s port 22: No route to '
-                            'host\n' % node, 255, None)
+    if command is None:
+        # DSHCLI.pm 4330-4338, then xdsh.pm's closing element (no node failed).
+        return [reply.error('No command argument provided'), {'errorcode': ['0']}]
+    text, background = dsh.remote_command(node, command)
+    exit_code, out, err = remote_shell(sim, node, text, fault)
+    return dsh.messages(node, out, err, exit_code, background)
+
+
+def remote_shell(sim, node, command, fault=None):
+    """(exit code, stdout, stderr) of xdsh's ssh to ``node`` running ``command``.
+
+    Also the remote shell of real-xCAT mode (realxcat/smapi.py, tool "guest").
+    ``fault``: (action, text) of a test control (controls.GUEST_ACTIONS).
+    """
+    found = sim.find_node(node)
+    guest = found[2] if found and found[0] == 'guest' else None
+    if guest is None or not guest.reachable:
+        return 255, '', 'ssh: connect to host %s port 22: No route to host\n' % node
     # The guest model has its own lock; holding the model lock here would let a
     # slow command (sleep) stall every chvm.
     action, text = fault or (None, '')
     broken = {text: '%s: injected failure\n' % text} if action == 'guest_fail' else {}
-    exit_code, out, err = guestlink.run(guest.linux, command + DSH_POST_COMMAND,
-                                        broken=broken)
+    exit_code, out, err = guestlink.run(guest.linux, command, broken=broken)
     sim.save()
     if action == 'stderr':
         err = text + '\n' + err
-    found = _DSH_TARGET_RC.search(out)
-    target_rc = None
-    if found:
-        target_rc = int(found.group(1) or 0)
-        out = out[:found.start()] + out[found.end():]
-    return dsh_messages(node, out, err, exit_code if exit_code == 255 else 0, target_rc)
-
-
-def dsh_messages(node, out, err, exit_code, target_rc):
-    """The reply messages of one node's run (DSHCLI.pm 580-690, xdsh.pm 1313)."""
-    msgs = []
-    if out.strip('\n'):
-        msgs.append(reply.data(reply.with_hostname(node, out).rstrip('\n')))
-    if err.strip('\n'):
-        msgs.append({'error': [reply.with_hostname(node, err).rstrip('\n')],
-                     'NoErrorPrefix': ['1'], 'errorcode': ['0']})
-    if exit_code:
-        failed = 1
-    elif target_rc is None:
-        msgs.append(reply.error(' A return code for the command run on the host %s '
-                                'was not received.' % node))
-        failed = 1
-    else:
-        failed = 1 if target_rc else 0
-    msgs.append({'errorcode': [str(failed)]})
-    return msgs
+    return exit_code, out, err
 
 
 # --- lsxcatd, tables -----------------------------------------------------------------
