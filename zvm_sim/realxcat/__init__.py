@@ -44,6 +44,8 @@ _REAL = {
     'chhypervisor': None,
     'chvm': ('--dedicatedevice', '--undedicatedevice', '--removezfcp', '--addzfcp'),
     'xdsh': None,
+    'rpower': ('stat', 'on', 'off', 'softoff'),
+    'lsvm': (),     # the directory entry only (no option)
 }
 
 # zvmxcatws.cgi 1078-1143: dsh body elements -> xdsh options, in the CGI's order, for
@@ -125,7 +127,11 @@ class RealXcat:
             return True
         if command == 'rinv' and found[0] != 'hypervisor':
             return False
+        if command in ('rpower', 'lsvm') and found[0] != 'guest':
+            return False
         first = _REAL[command]
+        if first == ():
+            return not args
         return first is None or (bool(args) and args[0] in first)
 
     def _layout(self):

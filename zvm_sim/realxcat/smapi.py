@@ -44,10 +44,21 @@ def smcli(sim, argv, host):
         return ('Failed\n  Return Code: 400\n  Reason Code: 4\n'
                 '  Description: Image not found\n'), 1
     if function == 'Image_Query_DM':
-        lines = ['USER %s NOLOG 2G 4G G' % guest.userid]
-        lines += ['DEDICATE %s %s' % (v.upper(), d['raddr'].upper())
-                  for v, d in sorted(guest.directory.items())]
+        lines = guest.directory_statements()
         return '\n'.join(lines) + '\n*DVHOPT LNK0 LOG1 RCM1 SMR0 NPW1\n', 0
+    if function == 'Image_Activate':
+        text = guest.activate()
+        sim.save()
+        return text + '\n', 0 if text.endswith('Done') else 1
+    if function == 'Image_Deactivate':
+        # Without -f IMMED (softoff) z/VM signals the guest first; the model
+        # logs it off at once either way.
+        if guest.power == 'off':
+            return ('Deactivating %s... Failed\n  Return Code: 200\n  Reason Code: 12\n'
+                    '  Description: Image not active\n' % guest.userid), 1
+        text = guest.deactivate()
+        sim.save()
+        return text + '\n', 0
     if function == 'Image_Device_Dedicate_DM':
         ok, text = guest.dedicate_dm(opts['-v'], opts['-r'], opts.get('-R', '0'))
     elif function == 'Image_Device_Dedicate':

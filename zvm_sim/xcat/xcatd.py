@@ -108,12 +108,7 @@ def lsvm(sim, node, args):
         return rinv(sim, node, args)
     if kind != 'guest':
         return [reply.println('%s: (Error) Option not supported' % node)]
-    lines = ['USER %s NOLOG 2G 4G G' % guest.userid]
-    for vaddr, d in sorted(guest.directory.items()):
-        lines.append('DEDICATE %s %s' % (vaddr.upper(), d['raddr'].upper()))
-    if guest.loaddev:
-        lines.append('LOADDEV PORTNAME %s' % guest.loaddev.get('wwpn', '').upper())
-        lines.append('LOADDEV LUN %s' % guest.loaddev.get('lun', '').upper())
+    lines = guest.directory_statements()
     return [reply.println(reply.with_hostname(node, '\n'.join(lines) + '\n'))]
 
 
@@ -177,21 +172,26 @@ def rpower(sim, node, args):
         return [reply.println('%s: (Error) Option not supported' % node)]
     with sim.lock:
         if action == 'stat':
-            return [reply.println('%s: %s' % (node, guest.power))]
+            # zvm.pm 3581-3588: the sed pipeline's output, newline and all.
+            return [reply.println('%s: %s\n' % (node, guest.power))]
         if action == 'isreachable':
             state = 'reachable' if guest.reachable else 'unreachable'
             return [reply.println('%s: %s' % (node, state))]
         if action == 'on':
-            text = guest.activate()
+            # zvm.pm 3456-3464: smcli's output trimmed, "node: " before it only.
+            text = '%s: %s' % (node, guest.activate().strip())
         elif action in ('off', 'softoff'):
+            # zvm.pm 3514-3577: smcli's output as it came (ends with a newline),
+            # or "<userid> already logged off." for SMAPI's 200/12.
             text = guest.deactivate()
+            text = '%s: %s%s' % (node, text, '' if text.endswith('logged off.') else '\n')
         elif action == 'reset':
             guest.deactivate()
-            text = guest.activate()
+            text = reply.with_hostname(node, guest.activate() + '\n').rstrip('\n')
         else:
             return [reply.println('%s: (Error) Option not supported' % node)]
         sim.save()
-        return [reply.println(reply.with_hostname(node, text + '\n').rstrip('\n'))]
+        return [reply.println(text)]
 
 
 # --- xdsh --------------------------------------------------------------------------
