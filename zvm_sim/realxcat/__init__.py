@@ -42,7 +42,8 @@ DRIVER = os.path.join(HERE, 'driver.pl')
 _REAL = {
     'rinv': ('--zfcppool', '--zfcppoolnames', '--fcpdevices'),
     'chhypervisor': None,
-    'chvm': ('--dedicatedevice', '--undedicatedevice', '--removezfcp', '--addzfcp'),
+    'chvm': ('--dedicatedevice', '--undedicatedevice', '--removezfcp', '--addzfcp',
+             '--aemod'),
     'xdsh': None,
     'rpower': ('stat', 'on', 'off', 'softoff'),
     'lsvm': (),     # the directory entry only (no option)
@@ -107,7 +108,7 @@ class RealXcat:
         self._pool_lock = threading.Lock()
         self._idle = []
         self._written = {}      # sandbox file -> text last written
-        os.makedirs(self.sandbox, exist_ok=True)
+        os.makedirs(os.path.join(self.sandbox, 'tmp'), exist_ok=True)
         self._smapi = _SmapiServer(os.path.join(self.sandbox, 'smapi.sock'), sim)
         threading.Thread(target=self._smapi.serve_forever, name='realxcat-smapi',
                          daemon=True).start()
@@ -145,6 +146,8 @@ class RealXcat:
             if not os.path.islink(link):
                 os.symlink(system.pool_files.path, link)
             self._write('hosts/%s/userid' % system.zhcp, system.zhcp_userid)
+            self._write('hosts/%s/sys/bus/ccw/drivers/vmur/0.0.000d/online' % system.zhcp,
+                        '1\n')
             hyper[system.hypervisor] = {'type': 'zvm'}
             for guest in system.guests.values():
                 self._write('power/node/' + guest.node, guest.power)
@@ -219,7 +222,7 @@ class RealXcat:
         started = time.time()
         request = json.dumps({'command': [command], 'node': [node], 'arg': list(args)})
         with self._lock:
-            os.makedirs(self.sandbox, exist_ok=True)
+            os.makedirs(os.path.join(self.sandbox, 'tmp'), exist_ok=True)
             with self.sim.lock:
                 self._layout()
             if not self.sim.unlocked:
@@ -304,7 +307,8 @@ class _SmapiHandler(socketserver.StreamRequestHandler):
             answer = smapi.guest(self.server.sim, ask['argv'][0], host,
                                  self.server.guest_faults.get(host))
         else:
-            out, rc = smapi.handle(self.server.sim, ask['tool'], ask.get('argv', []), host)
+            out, rc = smapi.handle(self.server.sim, ask['tool'], ask.get('argv', []), host,
+                                   self.server.spool)
             answer = {'out': out, 'rc': rc}
         self.wfile.write((json.dumps(answer) + '\n').encode())
 
@@ -317,4 +321,5 @@ class _SmapiServer(socketserver.ThreadingUnixStreamServer):
             os.unlink(path)
         self.sim = sim
         self.guest_faults = {}      # node -> (action, text) of the xdsh running there
+        self.spool = {}             # spool id -> punched file not yet in a guest reader
         super().__init__(path, _SmapiHandler)

@@ -22,9 +22,13 @@ BEGIN {
     }
     $ENV{PATH} = "$FindBin::Bin/shims:$ENV{PATH}";
     # xCAT runs its own client commands by absolute path (zvm.pm: `/opt/xcat/bin/rpower $node stat`).
+    # The management node's scp (zvmUtils.pm sendFile) copies into the sandbox's zHCP
+    # (shims/scp); --aemod's temporary folders go to the sandbox, not /tmp.
     *CORE::GLOBAL::readpipe = sub {
         my $cmd = shift;
         $cmd =~ s{/opt/xcat/bin/}{$FindBin::Bin/shims/}g;
+        $cmd =~ s{^/usr/bin/scp }{$FindBin::Bin/shims/scp };
+        $cmd =~ s{^/bin/mktemp -d /tmp/}{/bin/mktemp -d $ENV{REALXCAT_SANDBOX}/tmp/};
         return CORE::readpipe($cmd);
     };
 }
@@ -55,10 +59,26 @@ my $callback = sub {
     print STDOUT "RSP " . $json->encode($w) . "\n";
 };
 
-require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/zvm.pm";
+# zvm.pm, unmodified but for one path: the worker scripts of --aemod (setupDisk) are
+# read from /opt/xcat/share/xcat/scripts on a management node, from the xcat-core
+# checkout here (zvm.pm 3285, 3288).
+{
+    my $file = "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/zvm.pm";
+    open(my $fh, '<', $file) or die "$file: $!";
+    my $src = do { local $/; <$fh> };
+    close($fh);
+    $src =~ s{/opt/xcat/share/xcat/scripts/}{$ENV{REALXCAT_XCAT_CORE}/xCAT-server/share/xcat/scripts/}g;
+    $src = "#line 1 \"$file\"\n" . $src;
+    unshift @INC, sub {
+        return unless $_[1] eq 'realxcat/zvm.pm';
+        open(my $mem, '<', \$src) or die;
+        return $mem;
+    };
+    require 'realxcat/zvm.pm';
+}
 require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/xdsh.pm";
 # DSHCLI.pm reads its contexts from /opt/xcat/xdsh/Context/ (set when it loads): ours instead.
-$::CONTEXT_DIR = "$FindBin::Bin/stubs/Context/";
+{ no warnings 'once'; $::CONTEXT_DIR = "$FindBin::Bin/stubs/Context/"; }
 # Loaded by DSHCLI per target; once here (it runs `ssh -V` when it loads).
 require xCAT::SSH;
 
