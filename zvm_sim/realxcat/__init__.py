@@ -1,27 +1,31 @@
-"""Real-xCAT mode: xCAT's own z/VM plugin (zvm.pm) in place of the simulator's xCAT layer.
+"""Real-xCAT mode: xCAT's own plugins (zvm.pm, xdsh.pm) in place of the simulator's xCAT layer.
 
 xcat-core's Perl is not part of this project (EPL-1.0). It is read at run time from
 $REALXCAT_XCAT_CORE, by default ``<repo>/../shared/xcat-core``, with the xCAT framework
 stand-ins (xCAT::Table from a JSON file, xfork inline, syslog to a file) of
-$REALXCAT_STUBS, by default ``<repo>/../shared/realxcat/stubs``.
+$REALXCAT_STUBS, by default ``<repo>/../shared/realxcat/stubs``, and this folder's
+stubs/ (xdsh's context, xCAT::Zone, NodeRange, DSHRemoteShell).
 
 What runs for real: zvm.pm's process_request and everything below it (changeHypervisor,
-changeVM, inventoryHypervisor, zvmUtils.pm, zvmCPUtils.pm, MsgUtils.pm) for the commands
-of :meth:`RealXcat.handles`, with xCAT's own shell strings run by /bin/sh and the XML round
+changeVM, powerVM, listVM, inventoryHypervisor, zvmUtils.pm, zvmCPUtils.pm, MsgUtils.pm)
+and xdsh.pm's with DSHCLI.pm, DSHCore.pm and SSH.pm, for the commands of
+:meth:`RealXcat.handles`, with xCAT's own shell strings run by /bin/sh and the XML round
 trip of xcatd and zvmxcatws.cgi (driver.pl). The simulator's z/VM stands behind it:
 
 - the pool files xCAT edits over "ssh" ARE the simulator's state files (the sandbox's
   ``hosts/<zhcp>/var/opt/zhcp/zfcp`` is a symlink to them);
-- ``smcli`` answers from the simulator's directory and FCP devices (shims/smcli asks
-  smapi.py over the sandbox's Unix socket ``smapi.sock``, served here); ``vmcp`` and
-  ``rpower stat`` from the power states written into the sandbox before each request;
-- guests do not answer ping or ssh, so zvm.pm's own guest steps are skipped as for an
+- ``smcli`` answers from the simulator's directory, FCP devices and power (shims/smcli
+  asks smapi.py over the sandbox's Unix socket ``smapi.sock``, served here); ``vmcp``
+  and ``rpower stat`` from the power states written into the sandbox before each
+  request; ``vmur``/``vmcp`` keep the zHCP's spool and transfer to guest readers;
+- xdsh's remote shell (shims/dsh/ssh) runs the command in the guest model; zvm.pm's own
+  ping and ssh do not reach guests, so its guest steps are skipped as for an
   unreachable guest.
 
-Everything else (the CGI routing, authentication, faults and the call log, xdsh, rpower,
-lsvm, --aemod, tables, version) stays the simulator's. One Perl process compiles the
-modules once and forks per request (about 20 ms instead of 0.5 s per request); requests
-run one at a time.
+Everything else (the CGI routing, authentication, faults and the call log, rpower
+reset/isreachable, lsvm options, tables, version) stays the simulator's. One Perl process
+compiles the modules once and forks per request (about 20 ms instead of 0.5 s per
+request); zvm.pm requests run one at a time, xdsh requests concurrently (a pool).
 """
 
 import json
