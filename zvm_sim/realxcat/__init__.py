@@ -243,7 +243,7 @@ class RealXcat:
             self.sandbox, 'timing.log')
         with open(timing, 'a') as log:
             log.write('%.3f %s %s %s\n' % (time.time() - started, command, node,
-                                           ' '.join(args)))
+                                           ' '.join(args).replace('\n', '\\n')))
 
     def _via_server(self, request, proc=None, pooled=False):
         proc = proc or self._process()

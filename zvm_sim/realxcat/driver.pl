@@ -76,27 +76,35 @@ my $callback = sub {
     };
     require 'realxcat/zvm.pm';
 }
-require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/xdsh.pm";
-# DSHCLI.pm reads its contexts from /opt/xcat/xdsh/Context/ (set when it loads): ours instead.
-{ no warnings 'once'; $::CONTEXT_DIR = "$FindBin::Bin/stubs/Context/"; }
-# Loaded by DSHCLI per target; once here (it runs `ssh -V` when it loads).
-require xCAT::SSH;
-
-# xcatd's dispatch (handled_commands): which plugin runs a command.
-my %PLUGIN = (xdsh => \&xCAT_plugin::xdsh::process_request);
+my $xdsh_loaded;
+sub load_xdsh {
+    return if $xdsh_loaded++;
+    require "$ENV{REALXCAT_XCAT_CORE}/xCAT-server/lib/xcat/plugins/xdsh.pm";
+    # DSHCLI.pm reads its contexts from /opt/xcat/xdsh/Context/ (set when it loads): ours.
+    { no warnings 'once'; $::CONTEXT_DIR = "$FindBin::Bin/stubs/Context/"; }
+    # Loaded by DSHCLI per target; once here (it runs `ssh -V` when it loads).
+    require xCAT::SSH;
+}
 
 sub run_one {
     my ($line) = @_;
     my $req = $json->decode($line);
     chdir $ENV{REALXCAT_SANDBOX};
+    # xcatd's dispatch (handled_commands): xdsh.pm for xdsh, zvm.pm for the rest.
     # xfork (stub) returns 0: process_request's child branch runs here and exits.
-    my $plugin = $PLUGIN{ $req->{command}->[0] } || \&xCAT_plugin::zvm::process_request;
-    $plugin->($req, $callback);
+    if ($req->{command}->[0] eq 'xdsh') {
+        load_xdsh();
+        xCAT_plugin::xdsh::process_request($req, $callback);
+    } else {
+        xCAT_plugin::zvm::process_request($req, $callback);
+    }
     exit 0;
 }
 
 $| = 1;
 if (@ARGV) { run_one($ARGV[0]); }
+# Server mode: compile xdsh.pm and DSHCLI.pm once too (one-shot requests load what they need).
+load_xdsh();
 while (my $line = <STDIN>) {
     chomp $line;
     next unless $line;
