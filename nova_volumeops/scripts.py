@@ -19,14 +19,14 @@ template context is checked once more against a shell-inert character set
 
 How a script is judged (xdsh.pm 1300-1316, DSHCLI.pm 580-690): xdsh returns
 the script's stdout, its stderr (as "error" elements even when it worked),
-the number of failed nodes, or no status at all when the script exited
-before xdsh's appended status echo (a ``set -e`` stop). None of these
-alone says the work was done, so every script prints "nova_volumeops step:
-<what>" before each step and "nova_volumeops done: <action>" as its last
-command; ``judge`` wants that line last and a zero status, and names the
-last step reached otherwise. Scripts end on that command without a newline:
-xdsh appends ``; DSH_TARGET_RC=$?; ...`` to the text, which after a newline
-is a syntax error (and no status).
+the number of failed nodes (a ``set -e`` stop fails with the script's exit
+status, DSHCLI.pm 610), or no status at all when the script exited 0 before
+xdsh's appended status echo. None of these alone says the work was done, so
+every script prints "nova_volumeops step: <what>" before each step and
+"nova_volumeops done: <action>" as its last command; ``judge`` wants that
+line last and a zero status, and names the last step reached otherwise.
+Scripts end on that command without a newline (DSHCLI.pm 1109 trims one
+anyway before it appends ``; export DSH_TARGET_RC=$?; ...``).
 """
 
 import dataclasses

@@ -19,13 +19,18 @@ pipe_handler_buffer):
   ``<node>: <line>``;
 - EVERY stderr line comes back in an ``error`` element (``<node>: `` in
   front, ``NoErrorPrefix``, errorcode 0), also when the command worked;
-- xdsh appends ``; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=...:"`` and
-  reads the status from that line. A command that runs to its end with a
-  non-zero status adds no error element: the only sign is the closing
+- xdsh appends ``; export DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=...:"``
+  and reads the status from that line. A command that runs to its end with
+  a non-zero status adds no error element: the only sign is the closing
   ``{"errorcode": ["N"]}``, N the number of failed nodes;
-- a command that exits before that echo (``exit``, a ``set -e`` stop)
+- a command that exits before that echo with a non-zero status (``exit 3``,
+  a ``set -e`` stop) fails with ssh's exit status, also with no error
+  element of its own (DSHCLI.pm 610);
+- one that exits 0 before it (``exit 0``, a last line that is a comment)
   comes back as the error " A return code for the command run on the host
-  <node> was not received.", without a status.
+  <node> was not received.", without a status (DSHCLI.pm 664-681).
+
+Shown by running xCAT's own xdsh.pm/DSHCLI.pm: tests/oracle/test_dsh_diff.py.
 
 So an error element is not a failure and its absence is not a success.
 :func:`parse` turns the reply into a :class:`DshResult`; callers decide.

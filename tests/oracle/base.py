@@ -13,6 +13,7 @@ line saying why.
 
 import copy
 import json
+import os
 
 import requests
 import testtools
@@ -108,6 +109,17 @@ class DiffTestCase(testtools.TestCase):
             g = fixture.admin.guest(node)
             return {k: g.get(k) for k in ('directory', 'active', 'power')}
         self.assertEqual(view(self.oracle), view(self.sim), 'guest %s' % node)
+
+    def assertOracleRan(self, request):
+        """The oracle ran ``request`` ("<command> <node> <args>") through xCAT's Perl.
+
+        realxcat logs every request it runs (its timing log): a request the
+        oracle answered with the simulator's own code is not there.
+        """
+        timing = os.environ.get('REALXCAT_TIMING_LOG') or os.path.join(
+            self.oracle.state_dir, 'realxcat', 'timing.log')
+        with open(timing) as f:
+            self.assertIn(' %s\n' % request, f.read())
 
     def pool_text(self, pool, hv='zvm1'):
         return self.oracle.admin.pool_text(hv, pool)

@@ -193,6 +193,16 @@ class Guest:
         self.boot_results = list(guestlink.boot(self.linux, reader))
         return 'Activating %s... Done' % self.userid
 
+    def directory_statements(self):
+        """The directory entry as Image_Query_DM lists it (without *DVHOPT)."""
+        lines = ['USER %s NOLOG 2G 4G G' % self.userid]
+        lines += ['DEDICATE %s %s' % (vaddr.upper(), d['raddr'].upper())
+                  for vaddr, d in sorted(self.directory.items())]
+        if self.loaddev:
+            lines.append('LOADDEV PORTNAME %s' % self.loaddev.get('wwpn', '').upper())
+            lines.append('LOADDEV LUN %s' % self.loaddev.get('lun', '').upper())
+        return lines
+
     def deactivate(self):
         """Image_Deactivate -f IMMED."""
         if self.power == 'off':

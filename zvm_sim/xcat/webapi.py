@@ -220,7 +220,10 @@ def run_command(sim, command, node, args, extra):
     if sim.find_node(node) is None:
         # Known to the tables only (added with tabch): no z/VM object behind it.
         return [reply.println('%s: (Error) Missing node HCP' % node)]
+    real = sim.real_xcat
     if command == 'xdsh':
+        if real is not None and real.handles(command, node, args):
+            return real.xdsh(node, extra['elements'], extra.get('fault'))
         return xcatd.xdsh(sim, node, extra['elements'], extra.get('fault'))
     if command == 'lsdef':
         return [reply.println('Object name: %s' % node)]
@@ -228,7 +231,6 @@ def run_command(sim, command, node, args, extra):
         guest = sim.guest(node)
         return [reply.data('%s: %s' % (node, 'sshd' if guest and guest.reachable
                                        else 'noping'))]
-    real = sim.real_xcat
     if real is not None and real.handles(command, node, args):
         return real.run(command, node, args)
     return xcatd.dispatch(sim, command, node, args)

@@ -10,30 +10,19 @@ Each handler returns the list of response messages the plugin would send
 - rpower: zvm.pm powerVM (stat via ``vmcp q user``: ``node: on|off``;
   isreachable: ``node: reachable|unreachable``; on/off through Image_Activate /
   Image_Deactivate).
-- xdsh: xdsh.pm 1280-1316 and DSHCLI.pm 580-690: the command gets DSHCLI's
-  ``; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"`` appended
-  (DSHCLI.pm 2605-2621) and runs as one ``bash -c``; stdout lines come back as
-  one ``data`` message, every stderr line in one ``error`` message
-  (NoErrorPrefix, errorcode 0) even on success, both with ``node: `` in front
-  (DSHCore pipe_handler_buffer labels).  The status line is removed from the
-  output; when it never came (``exit``, a ``set -e`` stop, a syntax error from
-  the appended text) the error " A return code for the command run on the host
-  <node> was not received." follows.  The status itself is only in the closing
-  ``{"errorcode": [N]}``, N = failed nodes.  An unreachable node: ssh's error
-  line, ssh's exit code 255, so no "not received" message.  Not modelled:
-  DSHCLI's locale pre-command (``export LANG=...;``), which changes nothing
-  the guest model does.
+- xdsh: the remote command and the reply shaping are dsh.py's (xdsh.pm,
+  DSHCLI.pm, DSHCore.pm, held against them by tests/oracle/test_dsh_diff.py); the
+  remote shell runs the command in the guest model (:func:`remote_shell`).
 - lsxcatd -v: ``Version 2.8.3.16 (git commit <hash>, built <date>)``.
 - gettab/tabdump/tabch: xCAT table commands on the zvm, hosts and nodetype
   tables (``data`` messages: one value, or ``tab.col: value`` lines).
 """
 
-import re
-
 from zvm_sim.core import guestlink
 from zvm_sim.core.model import TABLE_COLUMNS
 from zvm_sim.core import pools
 from zvm_sim.xcat import chvm
+from zvm_sim.xcat import dsh
 from zvm_sim.xcat import reply
 from zvm_sim.xcat import rmvm
 
@@ -119,12 +108,7 @@ def lsvm(sim, node, args):
         return rinv(sim, node, args)
     if kind != 'guest':
         return [reply.println('%s: (Error) Option not supported' % node)]
-    lines = ['USER %s NOLOG 2G 4G G' % guest.userid]
-    for vaddr, d in sorted(guest.directory.items()):
-        lines.append('DEDICATE %s %s' % (vaddr.upper(), d['raddr'].upper()))
-    if guest.loaddev:
-        lines.append('LOADDEV PORTNAME %s' % guest.loaddev.get('wwpn', '').upper())
-        lines.append('LOADDEV LUN %s' % guest.loaddev.get('lun', '').upper())
+    lines = guest.directory_statements()
     return [reply.println(reply.with_hostname(node, '\n'.join(lines) + '\n'))]
 
 
@@ -188,74 +172,63 @@ def rpower(sim, node, args):
         return [reply.println('%s: (Error) Option not supported' % node)]
     with sim.lock:
         if action == 'stat':
-            return [reply.println('%s: %s' % (node, guest.power))]
+            # zvm.pm 3581-3588: the sed pipeline's output, newline and all.
+            return [reply.println('%s: %s\n' % (node, guest.power))]
         if action == 'isreachable':
             state = 'reachable' if guest.reachable else 'unreachable'
             return [reply.println('%s: %s' % (node, state))]
         if action == 'on':
-            text = guest.activate()
+            # zvm.pm 3456-3464: smcli's output trimmed, "node: " before it only.
+            text = '%s: %s' % (node, guest.activate().strip())
         elif action in ('off', 'softoff'):
+            # zvm.pm 3514-3577: smcli's output as it came (ends with a newline),
+            # or "<userid> already logged off." for SMAPI's 200/12.
             text = guest.deactivate()
+            text = '%s: %s%s' % (node, text, '' if text.endswith('logged off.') else '\n')
         elif action == 'reset':
             guest.deactivate()
-            text = guest.activate()
+            text = reply.with_hostname(node, guest.activate() + '\n').rstrip('\n')
         else:
             return [reply.println('%s: (Error) Option not supported' % node)]
         sim.save()
-        return [reply.println(reply.with_hostname(node, text + '\n').rstrip('\n'))]
+        return [reply.println(text)]
 
 
 # --- xdsh --------------------------------------------------------------------------
 
-# DSHCLI.pm 2616: appended to every command (bash syntax).
-DSH_POST_COMMAND = '; DSH_TARGET_RC=$?; echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"'
-_DSH_TARGET_RC = re.compile(r':DSH_TARGET_RC=([0-9]*):\n?')
-
-
 def xdsh(sim, node, elements, fault=None):
-    """``fault``: (action, text) of a test control (controls.GUEST_ACTIONS)."""
-    kind, system, guest = sim.find_node(node)
+    """xdsh.pm/DSHCLI.pm on one node (shaping in dsh.py).
+
+    ``fault``: (action, text) of a test control (controls.GUEST_ACTIONS).
+    """
     command = elements.get('command')
-    if not command:
-        return [reply.error('Error: No command argument provided')]
-    if kind != 'guest' or not guest.reachable:
-        return dsh_messages(node, '', 'ssh: connect to host %s port 22: No route to '
-                            'host\n' % node, 255, None)
+    if command is None:
+        # DSHCLI.pm 4330-4338, then xdsh.pm's closing element (no node failed).
+        return [reply.error('No command argument provided'), {'errorcode': ['0']}]
+    text, background = dsh.remote_command(node, command)
+    exit_code, out, err = remote_shell(sim, node, text, fault)
+    return dsh.messages(node, out, err, exit_code, background)
+
+
+def remote_shell(sim, node, command, fault=None):
+    """(exit code, stdout, stderr) of xdsh's ssh to ``node`` running ``command``.
+
+    Also the remote shell of real-xCAT mode (realxcat/smapi.py, tool "guest").
+    ``fault``: (action, text) of a test control (controls.GUEST_ACTIONS).
+    """
+    found = sim.find_node(node)
+    guest = found[2] if found and found[0] == 'guest' else None
+    if guest is None or not guest.reachable:
+        return 255, '', 'ssh: connect to host %s port 22: No route to host\n' % node
     # The guest model has its own lock; holding the model lock here would let a
     # slow command (sleep) stall every chvm.
     action, text = fault or (None, '')
     broken = {text: '%s: injected failure\n' % text} if action == 'guest_fail' else {}
-    exit_code, out, err = guestlink.run(guest.linux, command + DSH_POST_COMMAND,
-                                        broken=broken)
+    exit_code, out, err = guestlink.run(guest.linux, command, broken=broken)
     sim.save()
     if action == 'stderr':
         err = text + '\n' + err
-    found = _DSH_TARGET_RC.search(out)
-    target_rc = None
-    if found:
-        target_rc = int(found.group(1) or 0)
-        out = out[:found.start()] + out[found.end():]
-    return dsh_messages(node, out, err, exit_code if exit_code == 255 else 0, target_rc)
-
-
-def dsh_messages(node, out, err, exit_code, target_rc):
-    """The reply messages of one node's run (DSHCLI.pm 580-690, xdsh.pm 1313)."""
-    msgs = []
-    if out.strip('\n'):
-        msgs.append(reply.data(reply.with_hostname(node, out).rstrip('\n')))
-    if err.strip('\n'):
-        msgs.append({'error': [reply.with_hostname(node, err).rstrip('\n')],
-                     'NoErrorPrefix': ['1'], 'errorcode': ['0']})
-    if exit_code:
-        failed = 1
-    elif target_rc is None:
-        msgs.append(reply.error(' A return code for the command run on the host %s '
-                                'was not received.' % node))
-        failed = 1
-    else:
-        failed = 1 if target_rc else 0
-    msgs.append({'errorcode': [str(failed)]})
-    return msgs
+    return exit_code, out, err
 
 
 # --- lsxcatd, tables -----------------------------------------------------------------

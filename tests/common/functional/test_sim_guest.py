@@ -159,14 +159,30 @@ class TestXdsh(simbase.SimTestCase):
         self.assertEqual(['1'], self.status(data))
         self.assertNotIn('remote Command return code', str(data))
 
-    def test_exit_before_the_status_echo_is_not_received(self):
-        """DSHCLI.pm 664-679: exit, a set -e stop, a trailing newline."""
-        for command in ('echo a; exit 3', 'set -e\necho a\nfalse\necho b',
-                        'echo a\n', 'echo a # comment'):
+    def test_stop_before_the_status_echo_is_sshs_exit_status(self):
+        """DSHCLI.pm 610-632: ssh's exit status (the script's) fails the node.
+
+        A set -e stop or an exit N: errorcode 1, no message. Real xCAT
+        (tests/oracle/test_dsh_diff.py) answers so; the simulator used to send
+        "... was not received" here.
+        """
+        for command in ('echo a; exit 3', 'set -e\necho a\nfalse\necho b'):
             data = self.dsh('vm1', command)
-            self.assertEqual({'data': ['vm1: a']}, data[0], command)
-            self.assertIn(NOT_RECEIVED % 'vm1', self.errors(data), command)
-            self.assertEqual(['1'], self.status(data), command)
+            self.assertEqual([{'data': ['vm1: a']}, {'errorcode': ['1']}], data, command)
+
+    def test_exit_0_before_the_status_echo_is_not_received(self):
+        """DSHCLI.pm 664-681: ssh exited 0 and no status line came."""
+        for command in ('echo a; exit 0', 'echo a # comment'):
+            data = self.dsh('vm1', command)
+            self.assertEqual([{'data': ['vm1: a']},
+                              {'error': [NOT_RECEIVED % 'vm1'], 'errorcode': ['1']},
+                              {'errorcode': ['1']}], data, command)
+
+    def test_trailing_newline_and_semicolon_are_trimmed(self):
+        """DSHCLI.pm 1109-1110: no syntax error from the appended status echo."""
+        for command in ('echo a\n', 'echo a\n\n', 'echo a;'):
+            data = self.dsh('vm1', command)
+            self.assertEqual([{'data': ['vm1: a']}, {'errorcode': ['0']}], data, command)
 
     def test_stopped_or_unreachable_guest(self):
         """ssh fails (exit code 255): its message, no status line wanted."""

@@ -57,9 +57,12 @@ class TestHttpShapes(simbase.SimTestCase):
                            'errorcode': ['1'], 'xcatdsource': ['xcat']}], data)
 
     def test_power_stat_get(self):
-        """zvm.pm powerVM stat: 'node: on' / 'node: off'."""
-        self.assertEqual(['vm1: on'], self.infos(self.get('nodes/vm1/power')))
-        self.assertEqual(['vm3: off'], self.infos(self.get('nodes/vm3/power')))
+        """zvm.pm powerVM stat 3581-3588: 'node: on\\n' / 'node: off\\n'.
+
+        The newline is the sed pipeline's (tests/oracle/test_power_diff.py).
+        """
+        self.assertEqual(['vm1: on\n'], self.infos(self.get('nodes/vm1/power')))
+        self.assertEqual(['vm3: off\n'], self.infos(self.get('nodes/vm3/power')))
 
     def test_isreachable(self):
         """zvm.pm powerVM isreachable: 'node: reachable' or 'node: unreachable'."""

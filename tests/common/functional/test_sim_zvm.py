@@ -34,11 +34,21 @@ class TestDedicate(simbase.SimTestCase):
         self.assertEqual(['vm3: Activating VM3... Done'], self.infos(data))
         guest = self.sim.admin.guest('vm3')
         self.assertEqual(('on', {'1f03': '1f03'}), (guest['power'], guest['active']))
-        self.assertEqual(['vm3: on'], self.infos(self.get('nodes/vm3/power')))
+        self.assertEqual(['vm3: on\n'], self.infos(self.get('nodes/vm3/power')))
 
     def test_power_on_twice_fails_like_smapi(self):
+        """zvm.pm 3456-3464: 'node: ' before SMAPI's whole answer, not per line."""
         data = self.put('nodes/vm1/power', 'on')
-        self.assertIn('Return Code: 200', self.errors(data)[0])
+        self.assertEqual(['vm1: Activating VM1... Failed\n  Return Code: 200\n'
+                          '  Reason Code: 8\n  Description: Image already active'],
+                         self.errors(data))
+
+    def test_power_off_text(self):
+        """zvm.pm 3514-3545: smcli's line as it came; 200/12 'already logged off.'"""
+        self.assertEqual(['vm1: Deactivating VM1... Done\n'],
+                         self.infos(self.put('nodes/vm1/power', 'off')))
+        self.assertEqual(['vm1: VM1 already logged off.'],
+                         self.infos(self.put('nodes/vm1/power', 'softoff')))
 
     def test_power_off_drops_active_config(self):
         self.put('nodes/vm1/power', 'off')

@@ -129,6 +129,19 @@ class ShellTest(testtools.TestCase):
         rc, out, _ = self.run_script('false; RC=$?; echo ":RC=${RC}:"')
         self.assertEqual((0, ':RC=1:\n'), (rc, out))
 
+    def test_export(self):
+        """xdsh's pre- and post-command (DSHCLI.pm 1095-1110, 2605-2621)."""
+        rc, out, err = self.run_script(
+            'export NODE=vm1; export LANG=C.UTF-8 LANGUAGE= LC_ALL= PERL_BADLANG=0 ; '
+            'echo "$NODE:$LANG:$LANGUAGE"; false; export DSH_TARGET_RC=$?; '
+            'echo ":DSH_TARGET_RC=${DSH_TARGET_RC}:"')
+        self.assertEqual((0, 'vm1:C.UTF-8:\n:DSH_TARGET_RC=1:\n', ''), (rc, out, err))
+
+    def test_export_invalid_identifier(self):
+        rc, _, err = self.run_script('export 1x=2')
+        self.assertEqual((1, "bash: line 1: export: `1x=2': not a valid identifier\n"),
+                         (rc, err))
+
     def test_redirect_to_missing_directory(self):
         """The redirection fails before the command runs: rc 1."""
         rc, out, err = self.run_script('echo x > /nonexistent/dir/file')

@@ -20,7 +20,9 @@ callers depend on it:
   complete lines before it ran (bash -c parses and runs command by command:
   xdsh's appended ``; DSH_TARGET_RC=$?; ...`` after a script's final newline
   is such an error, DSHCLI.pm 2605-2621);
-- ``NAME=value`` alone sets a shell variable (``DSH_TARGET_RC=$?``).
+- ``NAME=value`` alone sets a shell variable; ``export NAME=value ...`` too
+  (xdsh's ``export NODE=<node>; export LANG=...`` before the command and
+  ``export DSH_TARGET_RC=$?`` after it, DSHCLI.pm 1095-1110 and 2605-2621).
 """
 
 import posixpath
@@ -45,7 +47,8 @@ class ExitScript(Exception):
 
 
 # Commands that are bash builtins: their write errors are reported by bash.
-BUILTINS = frozenset(['echo', 'printf', 'true', 'false', 'test', '[', 'set', 'exit', ':'])
+BUILTINS = frozenset(['echo', 'printf', 'true', 'false', 'test', '[', 'set', 'exit', ':',
+                      'export'])
 # Directories whose binaries the model provides (xCAT calls /sbin/chccwdev).
 BIN_DIRS = frozenset(['/bin', '/sbin', '/usr/bin', '/usr/sbin', '/usr/local/bin',
                       '/usr/local/sbin', '/usr/lib/udev'])
@@ -171,7 +174,7 @@ class Shell:
     def call(self, argv, stdin, line):
         """Run one command (argv already expanded); returns (rc, out, err)."""
         name = argv[0]
-        if name in ('set', 'exit'):
+        if name in ('set', 'exit', 'export'):
             return getattr(self, '_builtin_' + name)(argv, line)
         func = self.system.lookup_command(name)
         if func is None:
@@ -335,6 +338,19 @@ class Shell:
                         line, arg[0], flag)
             i += 1
         return 0, '', ''
+
+    def _builtin_export(self, argv, line):
+        """``export NAME[=value]...``: the values become shell variables."""
+        rc, err = 0, []
+        for arg in argv[1:]:
+            name, eq, value = arg.partition('=')
+            if not _NAME_RE.fullmatch(name):
+                err.append("bash: line %d: export: `%s': not a valid identifier\n"
+                           % (line, arg))
+                rc = 1
+            elif eq:
+                self.variables[name] = value
+        return rc, '', ''.join(err)
 
     def _builtin_exit(self, argv, line):
         if len(argv) == 1:
