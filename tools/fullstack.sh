@@ -160,6 +160,8 @@ on_exit() {
         stop_all
     fi
     [ -n "${WATCHDOG:-}" ] && kill -- "-$WATCHDOG" 2>/dev/null
+    # tempest's LUN copies are tens of GiB, also after an interruption.
+    [ -n "$TEMPEST" ] && [ -z "${FINISHED:-}" ] && rm -rf "$WORK/sim/luns"
     if [ -z "${FINISHED:-}" ]; then
         # Interrupted or died early: still end with the counts, the
         # interruption counted as one failure.
