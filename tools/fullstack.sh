@@ -15,6 +15,10 @@
 #                      simulator's Cloud Connector) next to cinder's services,
 #                      cinder-api on keystone auth, and the scenario of
 #                      tools/fullstack/os_scenario.py through the openstack CLI
+#   --tempest          --openstack, then tempest's volume API tests and
+#                      cinder-tempest-plugin's instead of the scenario
+#                      (tools/fullstack/tempest.sh, tox -e tempest); the last
+#                      line is then tempest's counts
 #
 # Environment:
 #   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
@@ -24,7 +28,7 @@
 #                      private etcd, churn and faults (tools/fullstack/aa.py)
 #   FULLSTACK_AA_ARGS  arguments of aa.py (e.g. "--ops 40 --phases aa")
 #   FULLSTACK_TIMEOUT  seconds after which the whole run is stopped as
-#                      failed (default 1800)
+#                      failed (default 1800; 10800 with --tempest)
 #   FULLSTACK_WORKDIR  where configs, state and logs go
 #                      (default: _work/fullstack, emptied at start)
 #   CINDER_ZVM_TEST_VENV  the virtualenv (default: .venv-test, shared with
@@ -42,10 +46,12 @@ set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
 OPENSTACK=
+TEMPEST=
 for arg in "$@"; do
     case $arg in
         --openstack) OPENSTACK=1 ;;
-        *) echo "usage: $0 [--openstack]" >&2; exit 2 ;;
+        --tempest) OPENSTACK=1; TEMPEST=1 ;;
+        *) echo "usage: $0 [--openstack|--tempest]" >&2; exit 2 ;;
     esac
 done
 . "$TOP/tools/ensure-venv.sh"
@@ -81,14 +87,16 @@ finish() {
     FINISHED=1
     local extra=""
     [ "$SKIPPED" -gt 0 ] && extra=", $SKIPPED skipped"
-    if [ "$FAILED" -eq 0 ] && [ -d "$WORK/sim/luns" ]; then
+    if { [ "$FAILED" -eq 0 ] || [ -n "$TEMPEST" ]; } && [ -d "$WORK/sim/luns" ]; then
         # Wiped LUNs are no longer sparse files (GBs of zeros): drop them
-        # after a good run; a failed run keeps them for inspection.
+        # after a good run; a failed run keeps them for inspection (not
+        # tempest's: tens of GiB of copies, and its logs tell more).
         say "removing the simulator's LUN files ($(du -sh "$WORK/sim/luns" | cut -f1))"
         rm -rf "$WORK/sim/luns"
     fi
     say "logs and state: $WORK"
     echo "fullstack: $PASSED passed, $FAILED failed$extra"
+    [ -n "${TEMPEST_LINE:-}" ] && echo "$TEMPEST_LINE"
     [ "$FAILED" -eq 0 ]
     exit $?
 }
@@ -152,6 +160,8 @@ on_exit() {
         stop_all
     fi
     [ -n "${WATCHDOG:-}" ] && kill -- "-$WATCHDOG" 2>/dev/null
+    # tempest's LUN copies are tens of GiB, also after an interruption.
+    [ -n "$TEMPEST" ] && [ -z "${FINISHED:-}" ] && rm -rf "$WORK/sim/luns"
     if [ -z "${FINISHED:-}" ]; then
         # Interrupted or died early: still end with the counts, the
         # interruption counted as one failure.
@@ -348,6 +358,10 @@ run_os_scenario() {
 }
 
 run_scenario() {
+    if [ -n "$TEMPEST" ]; then
+        step tempest-conf write_tempest_conf && run_tempest
+        return
+    fi
     [ -n "$OPENSTACK" ] && { run_os_scenario; return; }
     # In the background + wait, so that a signal reaches our trap at once.
     # Its own process group too, so that its children (the nova side, the
@@ -386,6 +400,7 @@ mkdir -p "$LOGS" "$WORK/locks" "$WORK/coordination" "$WORK/nova" "$WORK/services
     : >"$WORK/$MARK" || exit 2
 say "full-stack scenario, driver $DRIVER, work dir $WORK"
 # A bound on the whole run, whatever hangs: TERM to us runs the EXIT trap.
+[ -n "$TEMPEST" ] && : "${FULLSTACK_TIMEOUT:=10800}"
 setsid bash -c "sleep ${FULLSTACK_TIMEOUT:-1800}; echo 'fullstack: time limit reached' >&2; \
     kill -TERM $$" </dev/null &
 WATCHDOG=$!
@@ -402,6 +417,12 @@ if [ "$SCENARIO" = aa ]; then
     TOPOLOGY=$WORK/aa-topology.yaml
     py -m tools.fullstack.aa topology >"$TOPOLOGY" || finish
     AA_RENDER="--coordination-url etcd3+http://127.0.0.1:$ETCD_PORT --cluster aa --volume-clear-size 1"
+fi
+if [ -n "$TEMPEST" ]; then
+    . "$TOP/tools/fullstack/tempest.sh"
+    TOPOLOGY=$TEMPEST_TOPOLOGY
+    AA_RENDER=$TEMPEST_RENDER
+    step tempest-venv make_tempest_venv || finish
 fi
 step start-rabbitmq start_rabbitmq || finish
 step start-mariadb start_mariadb || finish
