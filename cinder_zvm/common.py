@@ -375,7 +375,7 @@ class ZVMFCPBackend(object):
 
     def create_volume(self, volume):
         pool = self.pool_of(volume)
-        owner = _owner(ownership.volume_owner, volume.id)
+        owner = _owner(ownership.volume_owner, ownership.stamp_id(volume))
         size = '%dG' % volume.size
         with self.lock(pool):
             try:
@@ -456,7 +456,8 @@ class ZVMFCPBackend(object):
         Returns [(LunLocation, PoolEntry)] of the LUNs now quarantined for
         this volume, so that the wipe needs no second read of the pool.
         """
-        _owner(ownership.volume_owner, volume.id)   # a UUID, or nothing sent
+        # a UUID, or nothing sent
+        _owner(ownership.volume_owner, ownership.stamp_id(volume))
         loc = self.location_of(volume)
         if loc is None:
             return self._delete_unlocated(volume, wipe)
@@ -475,7 +476,7 @@ class ZVMFCPBackend(object):
             first = [self.pool_of(volume)]
         except exception.VolumeBackendAPIException:
             first = []
-        owner = _owner(ownership.volume_owner, volume.id)
+        owner = _owner(ownership.volume_owner, ownership.stamp_id(volume))
         found = 0
         quarantined = []
         for pool in first + [p for p in self.pools if p not in first]:
@@ -492,9 +493,10 @@ class ZVMFCPBackend(object):
 
     def _apply_delete(self, volume, loc, entry, wipe):
         """[(loc, entry)] if the LUN is now quarantined for the volume."""
-        action = ownership.delete_action(entry, volume.id, wipe)
+        stamp = ownership.stamp_id(volume)
+        action = ownership.delete_action(entry, stamp, wipe)
         args = {'id': volume.id, 'lun': loc.source_name, 'pool': loc.pool,
-                'owner': entry.owner if entry else ''}
+                'owner': entry.owner if entry else '', 'stamp': stamp}
         if action == ownership.BUSY:
             raise exception.VolumeIsBusy(
                 message='volume %(id)s: LUN %(lun)s in pool %(pool)s is in '
@@ -515,7 +517,7 @@ class ZVMFCPBackend(object):
             if action == ownership.RELEASE:
                 self._release_entry(loc.pool, entry)
             else:
-                self.reserve_entry(loc, _owner(ownership.wipe_owner, volume.id),
+                self.reserve_entry(loc, _owner(ownership.wipe_owner, stamp),
                                    'could not quarantine LUN %s in pool %s'
                                    % (loc.source_name, loc.pool))
         except xcat_exc.XCATError as exc:
@@ -524,7 +526,7 @@ class ZVMFCPBackend(object):
                                      '%(pool)s: %(exc)s', act=action,
                                      exc=exc, **args)
             after = self.entry_of(loc)
-            settled = ownership.delete_action(after, volume.id, wipe)
+            settled = ownership.delete_action(after, stamp, wipe)
             if settled not in (ownership.GONE, ownership.ALREADY_FREE,
                                ownership.ALREADY_QUARANTINED):
                 raise _backend_error('could not %(act)s LUN %(lun)s in pool '
@@ -535,7 +537,7 @@ class ZVMFCPBackend(object):
                 return []
         if action == ownership.QUARANTINE:
             LOG.info('Volume %(id)s deleted: LUN %(lun)s in pool %(pool)s is '
-                     'quarantined (reserved, owner wipe-%(id)s) until it is '
+                     'quarantined (reserved, owner wipe-%(stamp)s) until it is '
                      'wiped', args)
             return [(loc, entry)]
         LOG.info('Volume %(id)s deleted: LUN %(lun)s returned to pool '
@@ -576,7 +578,8 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             try:
-                self.reserve_entry(loc, _owner(ownership.volume_owner, volume.id),
+                self.reserve_entry(loc, _owner(ownership.volume_owner,
+                                               ownership.stamp_id(volume)),
                                    'Volume %s: setting the owner of LUN %s '
                                    'after detach'
                                    % (volume.id, loc.source_name))
@@ -632,7 +635,7 @@ class ZVMFCPBackend(object):
             raise exception.ManageExistingInvalidReference(
                 existing_ref=existing_ref, reason='no LUN %s:%s in pool %s of '
                 '%s' % (';'.join(wwpns), lun, pool, self.hypervisor))
-        reason = manage.why_not_manageable(entry, volume.id)
+        reason = manage.why_not_manageable(entry, ownership.stamp_id(volume))
         if reason:
             raise exception.ManageExistingInvalidReference(
                 existing_ref=existing_ref, reason='LUN %s:%s in pool %s is %s'
@@ -649,7 +652,7 @@ class ZVMFCPBackend(object):
             loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
                                        entry.lun)
             self._reserve_confirmed(
-                loc, _owner(ownership.volume_owner, volume.id),
+                loc, _owner(ownership.volume_owner, ownership.stamp_id(volume)),
                 'could not take LUN %s of pool %s' % (loc.source_name, pool))
         return {'provider_location': loc.encode(),
                 'provider_id': loc.source_name}
@@ -665,13 +668,16 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             self._reserve_confirmed(
-                loc, _owner(ownership.unmanaged_owner, volume.id),
+                loc, _owner(ownership.unmanaged_owner,
+                            ownership.stamp_id(volume)),
                 'could not mark LUN %s unmanaged' % loc.source_name)
 
     def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
                                sort_keys, sort_dirs):
         pools = {pool: self.list_pool(pool) for pool in self.pools}
-        known = {v['id']: v.get('provider_id') for v in cinder_volumes}
+        # keyed by the id the LUN's owner carries (name_id)
+        known = {ownership.stamp_id(v): v.get('provider_id')
+                 for v in cinder_volumes}
         entries = manage.manageable_list(pools, known)
         return volume_utils.paginate_entries_list(entries, marker, limit,
                                                   offset, sort_keys, sort_dirs)

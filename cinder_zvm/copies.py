@@ -174,8 +174,9 @@ def delete_snapshot(backend, datapath, snapshot):
 def _new_volume_from(backend, datapath, volume, src_loc, size_gb):
     model = backend.create_volume(volume)
     dst_loc = location.decode(model['provider_location'])
+    stamp = ownership.stamp_id(volume)
     fill_lun(backend, datapath, src_loc, dst_loc, size_gb,
-             ownership.volume_owner(volume.id), volume.id)
+             ownership.volume_owner(stamp), stamp)
     return model
 
 

@@ -91,10 +91,11 @@ def migrate_volume(backend, datapath, volume, host):
                  'own', {'id': volume.id, 'lun': src.source_name,
                          'pool': pool})
         return True, None
-    owner = ownership.volume_owner(volume.id)
+    stamp = ownership.stamp_id(volume)
+    owner = ownership.volume_owner(stamp)
     dst = copies.reserve_lun(backend, pool, owner, volume.size)
     # On failure the target goes through wipe before it is free again.
-    copies.fill_lun(backend, datapath, src, dst, volume.size, owner, volume.id)
+    copies.fill_lun(backend, datapath, src, dst, volume.size, owner, stamp)
     model = {'provider_location': dst.encode(), 'provider_id': dst.source_name}
     # Saved before the old LUN is released: cinder saves the model only when
     # this returns, and a crash in between must not leave the volume
@@ -106,7 +107,7 @@ def migrate_volume(backend, datapath, volume, host):
                                        'src': src.source_name, 'sp': src.pool,
                                        'dst': dst.source_name, 'dp': pool})
     try:
-        quarantine.retire(backend, datapath, src, owner, volume.id)
+        quarantine.retire(backend, datapath, src, owner, stamp)
     except Exception:
         # The volume has moved; what is left is the old LUN's cleanup.
         LOG.exception('Volume %(id)s moved, but its old LUN %(lun)s of pool '
