@@ -12,6 +12,7 @@ enabled when ``zvm_cinder_node`` is set.
 
 from cinder.common import constants
 from cinder import exception
+from cinder.i18n import _
 from cinder import interface
 from cinder.volume import driver
 from oslo_log import log as logging
@@ -89,9 +90,9 @@ class ZVMFCPDriver(driver.VolumeDriver):
         """The data path, or a clear error naming what needs it."""
         if self.datapath is None:
             raise exception.VolumeDriverException(
-                message='%s needs the host attach of the Cinder node: set '
-                        'zvm_cinder_node and zvm_cinder_node_fcp in the '
-                        'backend section' % what)
+                message=_('%s needs the host attach of the Cinder node: set '
+                          'zvm_cinder_node and zvm_cinder_node_fcp in the '
+                          'backend section') % what)
         return self.datapath
 
     # -- volumes --------------------------------------------------------

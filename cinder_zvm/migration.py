@@ -35,6 +35,7 @@ LUNs are wiped by the retries of the data path.
 """
 
 from cinder import exception
+from cinder.i18n import _
 from cinder.volume import volume_utils
 from oslo_log import log as logging
 
@@ -78,13 +79,13 @@ def migrate_volume(backend, datapath, volume, host):
     pool = target_pool(ours, host)
     if pool is None:
         raise exception.VolumeMigrationFailed(
-            reason='volume %s is on z/VM system %s; %s is %s. Only moves '
-                   'between pools of one z/VM system are possible: cinder\'s '
-                   'generic migration needs os-brick\'s FC connector, which '
-                   'does not work on s390x, and the Cinder node cannot reach '
-                   'LUNs of another z/VM system' % (
-                       volume.id, backend.hypervisor, host.get('host'),
-                       describe_target(host)))
+            reason=_('volume %(id)s is on z/VM system %(hv)s; %(host)s is '
+                     '%(target)s. Only moves between pools of one z/VM system '
+                     'are possible: the Cinder node cannot reach LUNs of '
+                     'another z/VM system through its FCP devices') % {
+                         'id': volume.id, 'hv': backend.hypervisor,
+                         'host': host.get('host'),
+                         'target': describe_target(host)})
     src = copies.volume_location(backend, volume)
     if pool == src.pool:
         LOG.info('Volume %(id)s stays on LUN %(lun)s: pool %(pool)s is its '
