@@ -115,8 +115,12 @@ class LocalConnections(object):
 
     def connect(self, volume):
         """Attach the volume's LUN here; the ``local`` connection_info."""
-        datapath = self._datapath('a local connection (cinder-backup, '
-                                  'volume migration)')
+        try:
+            datapath = self._datapath('a local connection')
+        except exception.VolumeDriverException:
+            raise AttachRefused(reason=_(
+                'this backend attaches volumes for cinder-backup only with '
+                'zvm_cinder_node and zvm_cinder_node_fcp set'))
         attach_info, _vol = datapath.attach_volume(None, volume, None)
         with self._lock:
             self._held.setdefault(volume.id, []).append(attach_info)

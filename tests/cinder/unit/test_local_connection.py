@@ -13,6 +13,7 @@
 
 import types
 
+from cinder import exception
 import ddt
 import testtools
 
@@ -92,6 +93,16 @@ class LocalConnectionsTest(testtools.TestCase):
             return self.data
         self.conns = lc.LocalConnections(datapath, hostname=HERE)
         self.vol = types.SimpleNamespace(id='v1')
+
+    def test_connect_without_data_path_refused_with_reason(self):
+        def no_datapath(what):
+            raise exception.VolumeDriverException(message='not set')
+        conns = lc.LocalConnections(no_datapath, hostname=HERE)
+        exc = self.assertRaises(lc.AttachRefused, conns.connect, self.vol)
+        self.assertEqual('this backend attaches volumes for cinder-backup '
+                         'only with zvm_cinder_node and zvm_cinder_node_fcp '
+                         'set', str(exc))
+        self.assertEqual(0, conns.held('v1'))
 
     def test_connect_returns_local_device(self):
         info = self.conns.connect(self.vol)
