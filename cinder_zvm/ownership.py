@@ -45,6 +45,12 @@ def stamp_id(volume):
     """
     if isinstance(volume, dict):
         return volume.get('_name_id') or volume['id']
+    is_set = getattr(volume, 'obj_attr_is_set', None)
+    if is_set is not None:
+        # An object built in memory may lack the field: reading name_id
+        # would try to lazy-load it (ObjectActionError), and an unset
+        # _name_id means the id is the name.
+        return (volume._name_id if is_set('_name_id') else None) or volume.id
     return getattr(volume, 'name_id', None) or volume.id
 
 

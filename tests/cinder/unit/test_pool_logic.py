@@ -1,5 +1,6 @@
 """bestfit, stats, ownership and manage: the pure pool logic."""
 
+from cinder import objects
 from cinder.tests.unit import fake_constants as fake
 from cinder.tests.unit import fake_volume
 import ddt
@@ -136,6 +137,8 @@ class OwnershipTest(cinder_test.TestCase):
         self.assertEqual(fake.VOLUME2_ID, ownership.stamp_id(
             {'id': VID, '_name_id': fake.VOLUME2_ID}))
         self.assertEqual(VID, ownership.stamp_id({'id': VID}))
+        # built in memory without _name_id (no lazy load attempted)
+        self.assertEqual(VID, ownership.stamp_id(objects.Volume(id=VID)))
 
 
 @ddt.ddt
