@@ -40,6 +40,7 @@ import contextlib
 import threading
 
 from cinder import exception
+from cinder.i18n import _
 from cinder.volume import volume_utils
 from oslo_log import log as logging
 from oslo_utils import units
@@ -81,10 +82,12 @@ def user_text(value):
 def _backend_error(message, **kwargs):
     """VolumeBackendAPIException with summaries; xCAT's raw text is logged."""
     shown = {key: user_text(value) for key, value in kwargs.items()}
+    text = message % shown
     if any(shown[key] is not value for key, value in kwargs.items()):
         LOG.error(message, kwargs)
-        message += ' (details in the cinder-volume log)'
-    return exception.VolumeBackendAPIException(data=message % shown)
+        text = _('%(message)s (details in the cinder-volume log)') % {
+            'message': text}
+    return exception.VolumeBackendAPIException(data=text)
 
 
 def _owner(builder, object_id):
@@ -204,24 +207,24 @@ class ZVMFCPBackend(object):
             names = zfcp.list_pool_names(self.client, self.hypervisor)
         except xcat_exc.XCATAuthError:
             raise _backend_error(
-                'xCAT at %(server)s refused the credentials of '
-                'zvm_xcat_username (HTTP 401)', **where)
+                _('xCAT at %(server)s refused the credentials of '
+                  'zvm_xcat_username (HTTP 401)'), **where)
         except xcat_exc.XCATNodeNotFound:
             raise _backend_error(
-                'xCAT at %(server)s has no node %(hv)s (zvm_host): it must '
-                'be the xCAT node name of the z/VM hypervisor', **where)
+                _('xCAT at %(server)s has no node %(hv)s (zvm_host): it must '
+                  'be the xCAT node name of the z/VM hypervisor'), **where)
         except xcat_exc.XCATConnectionError as exc:
-            raise _backend_error('xCAT at %(server)s is not reachable: '
-                                 '%(exc)s', exc=exc, **where)
+            raise _backend_error(_('xCAT at %(server)s is not reachable: '
+                                   '%(exc)s'), exc=exc, **where)
         except xcat_exc.XCATError as exc:
-            raise _backend_error('xCAT at %(server)s could not list the zFCP '
-                                 'pools of %(hv)s: %(exc)s', exc=exc, **where)
+            raise _backend_error(_('xCAT at %(server)s could not list the zFCP '
+                                   'pools of %(hv)s: %(exc)s'), exc=exc, **where)
         missing = [p for p in self.pools if p not in names]
         if missing:
             raise _backend_error(
-                'zvm_scsi_pool names pool(s) %(missing)s that %(hv)s does not '
-                'have (it has: %(names)s). Note that xCAT deletes a pool '
-                'file that has no entries left.',
+                _('zvm_scsi_pool names pool(s) %(missing)s that %(hv)s does not '
+                  'have (it has: %(names)s). Note that xCAT deletes a pool '
+                  'file that has no entries left.'),
                 missing=', '.join(missing),
                 names=', '.join(names) or 'none', **where)
         for pool in self.pools:
@@ -266,8 +269,8 @@ class ZVMFCPBackend(object):
             return self.pools[0]
         if pool not in self.pools:
             raise _backend_error(
-                'volume %(id)s is placed on pool %(pool)r, which is not one of '
-                'zvm_scsi_pool (%(pools)s) of this backend', id=volume.id,
+                _('volume %(id)s is placed on pool %(pool)r, which is not one of '
+                  'zvm_scsi_pool (%(pools)s) of this backend'), id=volume.id,
                 pool=pool, pools=', '.join(self.pools))
         return pool
 
@@ -276,12 +279,12 @@ class ZVMFCPBackend(object):
         try:
             loc = location.decode(volume.provider_location)
         except location.InvalidLocation as exc:
-            raise _backend_error('volume %(id)s: %(exc)s', id=volume.id,
+            raise _backend_error(_('volume %(id)s: %(exc)s'), id=volume.id,
                                  exc=exc)
         if loc is not None and loc.hypervisor != self.hypervisor:
             raise _backend_error(
-                'volume %(id)s is a LUN of z/VM host %(theirs)s but this '
-                'backend serves %(ours)s (zvm_host changed?)', id=volume.id,
+                _('volume %(id)s is a LUN of z/VM host %(theirs)s but this '
+                  'backend serves %(ours)s (zvm_host changed?)'), id=volume.id,
                 theirs=loc.hypervisor, ours=self.hypervisor)
         return loc
 
@@ -300,8 +303,8 @@ class ZVMFCPBackend(object):
             LOG.warning('%s: taken as a pool without rows', exc)
             return []
         except xcat_exc.XCATError as exc:
-            raise _backend_error('cannot read xCAT pool %(pool)s of %(hv)s: '
-                                 '%(exc)s', pool=pool, hv=self.hypervisor,
+            raise _backend_error(_('cannot read xCAT pool %(pool)s of %(hv)s: '
+                                   '%(exc)s'), pool=pool, hv=self.hypervisor,
                                  exc=exc)
 
     def _guarded(self, pool, entries):
@@ -349,7 +352,7 @@ class ZVMFCPBackend(object):
         why = (zfcp.describe_clash(loc.pool, clash) if clash else
                'xCAT reported it done, but the pool shows %s'
                % (repr(entry.line) if entry else 'no such row'))
-        raise _backend_error('%(what)s: %(why)s', what=what, why=why)
+        raise _backend_error(_('%(what)s: %(why)s'), what=what, why=why)
 
     def _reserve_confirmed(self, loc, owner, what):
         """_reserve, and when the answer is lost read back whether it landed.
@@ -369,13 +372,13 @@ class ZVMFCPBackend(object):
                                 '(%(exc)s) but the pool shows it done',
                                 {'what': what, 'exc': exc})
                     return
-            raise _backend_error('%(what)s: %(exc)s', what=what, exc=exc)
+            raise _backend_error(_('%(what)s: %(exc)s'), what=what, exc=exc)
 
     # -- create / delete ------------------------------------------------
 
     def create_volume(self, volume):
         pool = self.pool_of(volume)
-        owner = _owner(ownership.volume_owner, volume.id)
+        owner = _owner(ownership.volume_owner, ownership.stamp_id(volume))
         size = '%dG' % volume.size
         with self.lock(pool):
             try:
@@ -392,18 +395,18 @@ class ZVMFCPBackend(object):
                     raise self._no_lun(pool, volume.size)
                 if _no_pool_error(exc):
                     raise _backend_error(
-                        'xCAT pool %(pool)s does not exist on %(hv)s (xCAT '
-                        'deletes a pool file whose last entry was removed)',
+                        _('xCAT pool %(pool)s does not exist on %(hv)s (xCAT '
+                          'deletes a pool file whose last entry was removed)'),
                         pool=pool, hv=self.hypervisor)
                 raise _backend_error(
-                    'xCAT refused to reserve a %(size)s LUN in pool %(pool)s '
-                    'of %(hv)s: %(exc)s', size=size, pool=pool,
+                    _('xCAT refused to reserve a %(size)s LUN in pool %(pool)s '
+                      'of %(hv)s: %(exc)s'), size=size, pool=pool,
                     hv=self.hypervisor, exc=exc)
             except xcat_exc.XCATError as exc:
                 if not is_uncertain(exc):
                     raise _backend_error(
-                        'could not reserve a %(size)s LUN in pool %(pool)s of '
-                        '%(hv)s: %(exc)s', size=size, pool=pool,
+                        _('could not reserve a %(size)s LUN in pool %(pool)s of '
+                          '%(hv)s: %(exc)s'), size=size, pool=pool,
                         hv=self.hypervisor, exc=exc)
                 loc = self._recover_create(volume, pool, owner, exc)
         LOG.info('Volume %(id)s is LUN %(wwpn)s:%(lun)s of pool %(pool)s '
@@ -421,8 +424,8 @@ class ZVMFCPBackend(object):
                     % stats.whole_gib(largest.size_bytes) if largest else
                     ' (the pool had no free LUN at the last stats read)')
         return _backend_error(
-            'xCAT pool %(pool)s of %(hv)s has no free LUN of %(size)d GiB or '
-            'larger%(hint)s', pool=pool, hv=self.hypervisor, size=size_gb,
+            _('xCAT pool %(pool)s of %(hv)s has no free LUN of %(size)d GiB or '
+              'larger%(hint)s'), pool=pool, hv=self.hypervisor, size=size_gb,
             hint=hint)
 
     def _recover_create(self, volume, pool, owner, exc):
@@ -433,8 +436,8 @@ class ZVMFCPBackend(object):
         owned = self._find_owned(pool, owner)
         if not owned:
             raise _backend_error(
-                'could not reserve a LUN in pool %(pool)s of %(hv)s for volume '
-                '%(id)s: %(exc)s (xCAT did not reserve one)', pool=pool,
+                _('could not reserve a LUN in pool %(pool)s of %(hv)s for volume '
+                  '%(id)s: %(exc)s (xCAT did not reserve one)'), pool=pool,
                 hv=self.hypervisor, id=volume.id, exc=exc)
         keep, extra = owned[0], owned[1:]
         for entry in extra:     # cannot happen under the lock; never leak
@@ -456,7 +459,8 @@ class ZVMFCPBackend(object):
         Returns [(LunLocation, PoolEntry)] of the LUNs now quarantined for
         this volume, so that the wipe needs no second read of the pool.
         """
-        _owner(ownership.volume_owner, volume.id)   # a UUID, or nothing sent
+        # a UUID, or nothing sent
+        _owner(ownership.volume_owner, ownership.stamp_id(volume))
         loc = self.location_of(volume)
         if loc is None:
             return self._delete_unlocated(volume, wipe)
@@ -475,7 +479,7 @@ class ZVMFCPBackend(object):
             first = [self.pool_of(volume)]
         except exception.VolumeBackendAPIException:
             first = []
-        owner = _owner(ownership.volume_owner, volume.id)
+        owner = _owner(ownership.volume_owner, ownership.stamp_id(volume))
         found = 0
         quarantined = []
         for pool in first + [p for p in self.pools if p not in first]:
@@ -492,13 +496,14 @@ class ZVMFCPBackend(object):
 
     def _apply_delete(self, volume, loc, entry, wipe):
         """[(loc, entry)] if the LUN is now quarantined for the volume."""
-        action = ownership.delete_action(entry, volume.id, wipe)
+        stamp = ownership.stamp_id(volume)
+        action = ownership.delete_action(entry, stamp, wipe)
         args = {'id': volume.id, 'lun': loc.source_name, 'pool': loc.pool,
-                'owner': entry.owner if entry else ''}
+                'owner': entry.owner if entry else '', 'stamp': stamp}
         if action == ownership.BUSY:
             raise exception.VolumeIsBusy(
-                message='volume %(id)s: LUN %(lun)s in pool %(pool)s is in '
-                        'use by guest %(owner)s' % args)
+                message=_('volume %(id)s: LUN %(lun)s in pool %(pool)s is in '
+                          'use by guest %(owner)s') % args)
         if action in (ownership.GONE, ownership.ALREADY_FREE,
                       ownership.NOT_OURS, ownership.ALREADY_QUARANTINED):
             LOG.warning('Deleting volume %(id)s: LUN %(lun)s in pool %(pool)s '
@@ -515,27 +520,27 @@ class ZVMFCPBackend(object):
             if action == ownership.RELEASE:
                 self._release_entry(loc.pool, entry)
             else:
-                self.reserve_entry(loc, _owner(ownership.wipe_owner, volume.id),
+                self.reserve_entry(loc, _owner(ownership.wipe_owner, stamp),
                                    'could not quarantine LUN %s in pool %s'
                                    % (loc.source_name, loc.pool))
         except xcat_exc.XCATError as exc:
             if not is_uncertain(exc):
-                raise _backend_error('could not %(act)s LUN %(lun)s in pool '
-                                     '%(pool)s: %(exc)s', act=action,
+                raise _backend_error(_('could not %(act)s LUN %(lun)s in pool '
+                                       '%(pool)s: %(exc)s'), act=action,
                                      exc=exc, **args)
             after = self.entry_of(loc)
-            settled = ownership.delete_action(after, volume.id, wipe)
+            settled = ownership.delete_action(after, stamp, wipe)
             if settled not in (ownership.GONE, ownership.ALREADY_FREE,
                                ownership.ALREADY_QUARANTINED):
-                raise _backend_error('could not %(act)s LUN %(lun)s in pool '
-                                     '%(pool)s: %(exc)s', act=action,
+                raise _backend_error(_('could not %(act)s LUN %(lun)s in pool '
+                                       '%(pool)s: %(exc)s'), act=action,
                                      exc=exc, **args)
             if settled != ownership.ALREADY_QUARANTINED:
                 # Free or gone: not ours to wipe any more.
                 return []
         if action == ownership.QUARANTINE:
             LOG.info('Volume %(id)s deleted: LUN %(lun)s in pool %(pool)s is '
-                     'quarantined (reserved, owner wipe-%(id)s) until it is '
+                     'quarantined (reserved, owner wipe-%(stamp)s) until it is '
                      'wiped', args)
             return [(loc, entry)]
         LOG.info('Volume %(id)s deleted: LUN %(lun)s returned to pool '
@@ -553,8 +558,8 @@ class ZVMFCPBackend(object):
     def initialize_connection(self, volume, connector):
         loc = self.location_of(volume)
         if loc is None:
-            raise _backend_error('volume %(id)s has no LUN (no '
-                                 'provider_location)', id=volume.id)
+            raise _backend_error(_('volume %(id)s has no LUN (no '
+                                   'provider_location)'), id=volume.id)
         try:
             return connection.connection_info(
                 volume.id, loc, connector, self.hypervisor,
@@ -576,7 +581,8 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             try:
-                self.reserve_entry(loc, _owner(ownership.volume_owner, volume.id),
+                self.reserve_entry(loc, _owner(ownership.volume_owner,
+                                               ownership.stamp_id(volume)),
                                    'Volume %s: setting the owner of LUN %s '
                                    'after detach'
                                    % (volume.id, loc.source_name))
@@ -604,19 +610,20 @@ class ZVMFCPBackend(object):
     def extend_volume(self, volume, new_size):
         loc = self.location_of(volume)
         if loc is None:
-            raise _backend_error('volume %(id)s has no LUN', id=volume.id)
+            raise _backend_error(_('volume %(id)s has no LUN'), id=volume.id)
         entry = self.entry_of(loc)
         if entry is None:
-            raise _backend_error('volume %(id)s: LUN %(lun)s is no longer in '
-                                 'pool %(pool)s', id=volume.id,
+            raise _backend_error(_('volume %(id)s: LUN %(lun)s is no longer in '
+                                   'pool %(pool)s'), id=volume.id,
                                  lun=loc.source_name, pool=loc.pool)
         if not entry.size_bytes or entry.size_bytes < new_size * units.Gi:
-            raise exception.ExtendVolumeError(reason=(
-                'volume %s is LUN %s of %s; a LUN cannot grow, and %d GiB does '
-                'not fit in it' % (volume.id, loc.source_name,
-                                   '%.2f GiB' % (entry.size_bytes / units.Gi)
-                                   if entry.size_bytes else 'unknown size',
-                                   new_size)))
+            raise exception.ExtendVolumeError(reason=_(
+                'volume %(id)s is LUN %(lun)s of %(size)s; a LUN cannot grow, '
+                'and %(new)d GiB does not fit in it') % {
+                    'id': volume.id, 'lun': loc.source_name,
+                    'size': ('%.2f GiB' % (entry.size_bytes / units.Gi)
+                             if entry.size_bytes else 'unknown size'),
+                    'new': new_size})
         LOG.info('Volume %(id)s extended to %(size)d GiB within LUN %(lun)s',
                  {'id': volume.id, 'size': new_size, 'lun': loc.source_name})
 
@@ -630,13 +637,17 @@ class ZVMFCPBackend(object):
         entry = manage.find_entry(self.list_pool(pool), wwpns, lun)
         if entry is None:
             raise exception.ManageExistingInvalidReference(
-                existing_ref=existing_ref, reason='no LUN %s:%s in pool %s of '
-                '%s' % (';'.join(wwpns), lun, pool, self.hypervisor))
-        reason = manage.why_not_manageable(entry, volume.id)
+                existing_ref=existing_ref, reason=_(
+                    'no LUN %(wwpn)s:%(lun)s in pool %(pool)s of %(hv)s') % {
+                        'wwpn': ';'.join(wwpns), 'lun': lun, 'pool': pool,
+                        'hv': self.hypervisor})
+        reason = manage.why_not_manageable(entry, ownership.stamp_id(volume))
         if reason:
             raise exception.ManageExistingInvalidReference(
-                existing_ref=existing_ref, reason='LUN %s:%s in pool %s is %s'
-                % (entry.wwpn, lun, pool, reason))
+                existing_ref=existing_ref, reason=_(
+                    'LUN %(wwpn)s:%(lun)s in pool %(pool)s is %(why)s') % {
+                        'wwpn': entry.wwpn, 'lun': lun, 'pool': pool,
+                        'why': reason})
         return pool, entry
 
     def manage_existing_get_size(self, volume, existing_ref):
@@ -649,7 +660,7 @@ class ZVMFCPBackend(object):
             loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
                                        entry.lun)
             self._reserve_confirmed(
-                loc, _owner(ownership.volume_owner, volume.id),
+                loc, _owner(ownership.volume_owner, ownership.stamp_id(volume)),
                 'could not take LUN %s of pool %s' % (loc.source_name, pool))
         return {'provider_location': loc.encode(),
                 'provider_id': loc.source_name}
@@ -665,13 +676,16 @@ class ZVMFCPBackend(object):
             return
         with self.lock(loc.pool):
             self._reserve_confirmed(
-                loc, _owner(ownership.unmanaged_owner, volume.id),
+                loc, _owner(ownership.unmanaged_owner,
+                            ownership.stamp_id(volume)),
                 'could not mark LUN %s unmanaged' % loc.source_name)
 
     def get_manageable_volumes(self, cinder_volumes, marker, limit, offset,
                                sort_keys, sort_dirs):
         pools = {pool: self.list_pool(pool) for pool in self.pools}
-        known = {v['id']: v.get('provider_id') for v in cinder_volumes}
+        # keyed by the id the LUN's owner carries (name_id)
+        known = {ownership.stamp_id(v): v.get('provider_id')
+                 for v in cinder_volumes}
         entries = manage.manageable_list(pools, known)
         return volume_utils.paginate_entries_list(entries, marker, limit,
                                                   offset, sort_keys, sort_dirs)

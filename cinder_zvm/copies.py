@@ -24,6 +24,7 @@ LUN that may hold copied data goes through quarantine and wipe
 """
 
 from cinder import exception
+from cinder.i18n import _
 from oslo_log import log as logging
 from oslo_utils import excutils
 from oslo_utils import units
@@ -45,7 +46,7 @@ def volume_location(backend, volume):
     loc = backend.location_of(volume)
     if loc is None:
         raise exception.VolumeDriverException(
-            message='volume %s has no LUN (no provider_location)' % volume.id)
+            message=_('volume %s has no LUN (no provider_location)') % volume.id)
     return loc
 
 
@@ -54,11 +55,12 @@ def _snapshot_location(backend, snapshot):
         loc = location.decode(snapshot.provider_location)
     except location.InvalidLocation as exc:
         raise exception.VolumeDriverException(
-            message='snapshot %s: %s' % (snapshot.id, exc))
+            message=_('snapshot %(id)s: %(exc)s') % {'id': snapshot.id,
+                                                     'exc': exc})
     if loc is None:
         raise exception.VolumeDriverException(
-            message='snapshot %s has no LUN (no provider_location)'
-                    % snapshot.id)
+            message=_('snapshot %s has no LUN (no provider_location)') %
+            snapshot.id)
     return loc
 
 
@@ -87,14 +89,18 @@ def reserve_lun(backend, pool, owner, size_gb):
                        'exc': exc})
             if not common.is_uncertain(exc):
                 raise exception.VolumeBackendAPIException(
-                    data='no %s LUN for %s in pool %s of %s: %s'
-                         % (size, owner, pool, backend.hypervisor,
-                            common.user_text(exc)))
+                    data=_('no %(size)s LUN for %(owner)s in pool %(pool)s '
+                           'of %(hv)s: %(exc)s') % {
+                               'size': size, 'owner': owner, 'pool': pool,
+                               'hv': backend.hypervisor,
+                               'exc': common.user_text(exc)})
             owned = [e for e in backend.list_pool(pool) if e.owner == owner]
             if not owned:
                 raise exception.VolumeBackendAPIException(
-                    data='could not reserve a %s LUN for %s in pool %s: %s'
-                         % (size, owner, pool, common.user_text(exc)))
+                    data=_('could not reserve a %(size)s LUN for %(owner)s '
+                           'in pool %(pool)s: %(exc)s') % {
+                               'size': size, 'owner': owner, 'pool': pool,
+                               'exc': common.user_text(exc)})
             return location.LunLocation(backend.hypervisor, pool,
                                         owned[0].wwpns, owned[0].lun)
 
@@ -174,8 +180,9 @@ def delete_snapshot(backend, datapath, snapshot):
 def _new_volume_from(backend, datapath, volume, src_loc, size_gb):
     model = backend.create_volume(volume)
     dst_loc = location.decode(model['provider_location'])
+    stamp = ownership.stamp_id(volume)
     fill_lun(backend, datapath, src_loc, dst_loc, size_gb,
-             ownership.volume_owner(volume.id), volume.id)
+             ownership.volume_owner(stamp), stamp)
     return model
 
 

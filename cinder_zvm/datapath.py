@@ -37,6 +37,7 @@ one object the driver holds and delegates to.
 import contextlib
 
 from cinder import exception
+from cinder.i18n import _
 from cinder.image import image_utils
 from cinder import utils as cinder_utils
 from cinder.volume import volume_utils
@@ -213,8 +214,8 @@ class ZVMDataPath(object):
         """
         if remote:
             raise exception.VolumeDriverException(
-                message='host attach of a volume of another backend is done '
-                        'by that backend')
+                message=_('host attach of a volume of another backend is done '
+                          'by that backend'))
         loc = self._location(volume)
         props = connector_mod.connection_properties(loc.wwpns, loc.lun)
         props['encrypted'] = bool(volume.encryption_key_id)
@@ -236,8 +237,8 @@ class ZVMDataPath(object):
         loc = self.backend.location_of(volume)
         if loc is None:
             raise exception.VolumeDriverException(
-                message='volume %s has no LUN (no provider_location)'
-                        % volume.id)
+                message=_('volume %s has no LUN (no provider_location)') %
+                volume.id)
         return loc
 
     # ---- images --------------------------------------------------------
@@ -267,8 +268,8 @@ class ZVMDataPath(object):
         64-bit LUN is /dev/sdX, which it would overwrite.
         """
         raise exception.VolumeDriverException(
-            message='volume %s: writing an image into an encrypted volume is '
-                    'not supported by the z/VM FCP data path' % volume.id)
+            message=_('volume %s: writing an image into an encrypted volume is '
+                      'not supported by the z/VM FCP data path') % volume.id)
 
     def copy_volume_to_image(self, context, volume, image_service,
                              image_meta):
@@ -310,8 +311,8 @@ class ZVMDataPath(object):
                           'stays QUARANTINED until the entry states the real '
                           'size (see the admin guide, "Security")', args)
                 raise exception.VolumeDriverException(
-                    message='LUN %(lun)s: pool entry size %(row)d bytes, '
-                            'device %(dev)d bytes' % args)
+                    message=_('LUN %(lun)s: pool entry size %(row)d bytes, '
+                              'device %(dev)d bytes') % args)
             LOG.info('Wiping LUN %(lun)s (%(mib)d MiB, volume_clear=%(how)s,'
                      ' volume_clear_size=%(part)s MiB)',
                      {'lun': loc.source_name, 'mib': _mib(device_bytes),
@@ -328,8 +329,8 @@ class ZVMDataPath(object):
         if size:
             return size
         raise exception.VolumeDriverException(
-            message='size of LUN %s is unknown (none in sysfs on the Cinder '
-                    'node): not wiped' % loc.source_name)
+            message=_('size of LUN %s is unknown (none in sysfs on the Cinder '
+                      'node): not wiped') % loc.source_name)
 
     def copy(self, src_loc, dst_loc, size_bytes):
         """Copy the first ``size_bytes`` of one LUN onto another.

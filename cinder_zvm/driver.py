@@ -12,12 +12,14 @@ enabled when ``zvm_cinder_node`` is set.
 
 from cinder.common import constants
 from cinder import exception
+from cinder.i18n import _
 from cinder import interface
 from cinder.volume import driver
 from oslo_log import log as logging
 
 from cinder_zvm import common
 from cinder_zvm import datapath
+from cinder_zvm import local_connection
 from cinder_zvm import migration
 from cinder_zvm import opts
 from cinder_zvm import pool_guard
@@ -51,6 +53,8 @@ class ZVMFCPDriver(driver.VolumeDriver):
         self.configuration.append_config_values(opts.driver_opts())
         self.backend = common.ZVMFCPBackend(self.configuration)
         self.datapath = None        # set by do_setup when configured
+        # cinder-backup and other os-brick users on this host
+        self.local = local_connection.LocalConnections(self._data_path)
 
     @staticmethod
     def get_driver_options():
@@ -72,6 +76,10 @@ class ZVMFCPDriver(driver.VolumeDriver):
         self.backend.check_setup()
         if self.datapath is not None:
             self.datapath.check_setup()
+        if self.configuration.safe_get('backup_use_temp_snapshot'):
+            LOG.warning('Backend %s: backup_use_temp_snapshot is ignored: '
+                        'backups of in-use volumes read a temporary clone',
+                        self.configuration.config_group)
         # Said at every start: these settings hand data to the next tenant.
         for warning in quarantine.clear_policy_warnings(self.configuration):
             LOG.warning('Backend %(backend)s: %(warning)s',
@@ -82,9 +90,9 @@ class ZVMFCPDriver(driver.VolumeDriver):
         """The data path, or a clear error naming what needs it."""
         if self.datapath is None:
             raise exception.VolumeDriverException(
-                message='%s needs the host attach of the Cinder node: set '
-                        'zvm_cinder_node and zvm_cinder_node_fcp in the '
-                        'backend section' % what)
+                message=_('%s needs the host attach of the Cinder node: set '
+                          'zvm_cinder_node and zvm_cinder_node_fcp in the '
+                          'backend section') % what)
         return self.datapath
 
     # -- volumes --------------------------------------------------------
@@ -95,6 +103,7 @@ class ZVMFCPDriver(driver.VolumeDriver):
     def delete_volume(self, volume):
         """Quarantine (or free) the LUN; with the data path, also wipe it."""
         if self.datapath is not None:
+            self.local.release(volume)
             return self.datapath.delete_volume(volume)
         clear = (self.configuration.safe_get('volume_clear') or 'zero').lower()
         self.backend.delete_volume(volume, wipe=clear != 'none')
@@ -176,14 +185,50 @@ class ZVMFCPDriver(driver.VolumeDriver):
     # -- attach ---------------------------------------------------------
 
     def validate_connector(self, connector):
-        """Refuse a connector without WWPNs, or of another z/VM system."""
+        """Refuse a connector without WWPNs, or of another z/VM system.
+
+        os-brick's connector of this host or of another s390x host is
+        left to initialize_connection (a local attach, or a refusal with
+        its reason: cinder_zvm.local_connection).
+        """
+        if self.local.kind_of(connector) in (local_connection.LOCAL,
+                                             local_connection.S390X_HOST):
+            return
         self.backend.validate_connector(connector)
 
     def initialize_connection(self, volume, connector, **kwargs):
+        kind = self.local.kind_of(connector)
+        if kind == local_connection.LOCAL:
+            return self.local.connect(volume)
+        if kind == local_connection.S390X_HOST:
+            LOG.error('Volume %(id)s: refusing a connection to s390x host '
+                      '%(host)s (os-brick cannot attach there)',
+                      {'id': volume.id, 'host': connector.get('host')})
+            raise local_connection.refusal(connector, self.local.hostname)
         return self.backend.initialize_connection(volume, connector)
 
     def terminate_connection(self, volume, connector, **kwargs):
+        kind = self.local.kind_of(connector)
+        if kind == local_connection.LOCAL:
+            # cinder-backup asks with force=True; the detach still stops
+            # before removing a disk whose multipath map cannot be flushed
+            # (a restore's data would be lost).
+            if not self.local.disconnect(volume):
+                LOG.info('Volume %s: no local connection to terminate',
+                         volume.id)
+            return
+        if kind == local_connection.S390X_HOST:
+            return      # refused by initialize_connection: nothing to undo
         self.backend.terminate_connection(volume, connector)
+
+    def backup_use_temp_snapshot(self):
+        """False: cinder-backup reads an in-use volume from a clone.
+
+        A temporary snapshot would be attached with
+        initialize_connection_snapshot, which this driver does not offer;
+        the clone (cinder's default) is the same full copy.
+        """
+        return False
 
     def create_export(self, context, volume, connector):
         """Nothing to export.

@@ -35,6 +35,7 @@ LUNs are wiped by the retries of the data path.
 """
 
 from cinder import exception
+from cinder.i18n import _
 from cinder.volume import volume_utils
 from oslo_log import log as logging
 
@@ -78,23 +79,24 @@ def migrate_volume(backend, datapath, volume, host):
     pool = target_pool(ours, host)
     if pool is None:
         raise exception.VolumeMigrationFailed(
-            reason='volume %s is on z/VM system %s; %s is %s. Only moves '
-                   'between pools of one z/VM system are possible: cinder\'s '
-                   'generic migration needs os-brick\'s FC connector, which '
-                   'does not work on s390x, and the Cinder node cannot reach '
-                   'LUNs of another z/VM system' % (
-                       volume.id, backend.hypervisor, host.get('host'),
-                       describe_target(host)))
+            reason=_('volume %(id)s is on z/VM system %(hv)s; %(host)s is '
+                     '%(target)s. Only moves between pools of one z/VM system '
+                     'are possible: the Cinder node cannot reach LUNs of '
+                     'another z/VM system through its FCP devices') % {
+                         'id': volume.id, 'hv': backend.hypervisor,
+                         'host': host.get('host'),
+                         'target': describe_target(host)})
     src = copies.volume_location(backend, volume)
     if pool == src.pool:
         LOG.info('Volume %(id)s stays on LUN %(lun)s: pool %(pool)s is its '
                  'own', {'id': volume.id, 'lun': src.source_name,
                          'pool': pool})
         return True, None
-    owner = ownership.volume_owner(volume.id)
+    stamp = ownership.stamp_id(volume)
+    owner = ownership.volume_owner(stamp)
     dst = copies.reserve_lun(backend, pool, owner, volume.size)
     # On failure the target goes through wipe before it is free again.
-    copies.fill_lun(backend, datapath, src, dst, volume.size, owner, volume.id)
+    copies.fill_lun(backend, datapath, src, dst, volume.size, owner, stamp)
     model = {'provider_location': dst.encode(), 'provider_id': dst.source_name}
     # Saved before the old LUN is released: cinder saves the model only when
     # this returns, and a crash in between must not leave the volume
@@ -106,7 +108,7 @@ def migrate_volume(backend, datapath, volume, host):
                                        'src': src.source_name, 'sp': src.pool,
                                        'dst': dst.source_name, 'dp': pool})
     try:
-        quarantine.retire(backend, datapath, src, owner, volume.id)
+        quarantine.retire(backend, datapath, src, owner, stamp)
     except Exception:
         # The volume has moved; what is left is the old LUN's cleanup.
         LOG.exception('Volume %(id)s moved, but its old LUN %(lun)s of pool '

@@ -33,11 +33,33 @@ UNOWNED = 'unowned'          # reserved, no owner (nova detach, unmanage)
 FOREIGN = 'foreign'          # reserved by someone else (not cinder)
 
 
+def stamp_id(volume):
+    """The id a volume's owner stamps carry: cinder's ``name_id``.
+
+    It equals ``volume.id`` except after cinder's generic migration, which
+    keeps the user's id on the volume but points it (``_name_id``) at the
+    migration's new volume, whose LUN is stamped with that volume's id
+    (cinder/volume/manager.py ``update_migrated_volume``, cinder/objects/
+    volume.py ``finish_volume_migration``). Like ``volume.name``, which
+    cinder's own drivers use to name their backend objects.
+    """
+    if isinstance(volume, dict):
+        return volume.get('_name_id') or volume['id']
+    is_set = getattr(volume, 'obj_attr_is_set', None)
+    if is_set is not None:
+        # An object built in memory may lack the field: reading name_id
+        # would try to lazy-load it (ObjectActionError), and an unset
+        # _name_id means the id is the name.
+        return (volume._name_id if is_set('_name_id') else None) or volume.id
+    return getattr(volume, 'name_id', None) or volume.id
+
+
 def volume_owner(volume_id):
     """The owner string of a cinder volume's LUN.
 
-    Built from the id, not from cinder's volume_name_template, so that the
-    pool stays readable when an operator changes the template.
+    Built from the id (a volume's :func:`stamp_id`), not from cinder's
+    volume_name_template, so that the pool stays readable when an operator
+    changes the template.
     """
     return VOLUME_PREFIX + volume_id
 

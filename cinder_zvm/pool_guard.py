@@ -106,9 +106,10 @@ def live_objects(host, cluster_name=None):
     found = []
     for kind, objs, owner_of in (
             ('volume', objects.VolumeList.get_all(ctxt, filters=dict(filters)),
-             ownership.volume_owner),
+             lambda vol: ownership.volume_owner(ownership.stamp_id(vol))),
             ('snapshot', objects.SnapshotList.get_all(
-                ctxt, filters=dict(filters)), ownership.snapshot_owner)):
+                ctxt, filters=dict(filters)),
+             lambda snap: ownership.snapshot_owner(snap.id))):
         for obj in objs:
             if obj.status in NOT_LIVE or not obj.provider_location:
                 continue
@@ -120,7 +121,7 @@ def live_objects(host, cluster_name=None):
                             'pools', {'kind': kind, 'id': obj.id})
                 continue
             if loc is not None:
-                found.append((owner_of(obj.id), loc))
+                found.append((owner_of(obj), loc))
     return found
 
 

@@ -111,7 +111,7 @@ def delete_volume(backend, datapath, volume):
         # The entries the delete read: their size is what is wiped.
         for loc, entry in quarantined:
             wipe_and_release(backend, datapath, loc, entry.size_bytes,
-                             volume.id)
+                             ownership.stamp_id(volume))
 
 
 def retire(backend, datapath, loc, current_owner, object_id):

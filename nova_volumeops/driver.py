@@ -36,6 +36,7 @@ from oslo_log import log as logging
 from nova.compute import power_state
 from nova.compute import utils as compute_utils
 from nova import exception
+from nova.i18n import _
 from nova.virt import driver as nova_driver
 from nova.virt.zvm import driver as zvm_driver
 
@@ -121,8 +122,8 @@ def build_volumeops(conf=CONF):
         conf.state_path, 'zvm_volumeops', 'fcp_state.json')
     if not group.zvm_hypervisor:
         raise exception.ZVMDriverException(
-            error='[%s] zvm_hypervisor must be set for volume support'
-                  % vconf.GROUP)
+            error=_('[%s] zvm_hypervisor must be set for volume support') %
+            vconf.GROUP)
     try:
         client = xclient.XCATClient.from_config(group)
         locks = pool_lock.PoolLocks(
@@ -138,7 +139,9 @@ def build_volumeops(conf=CONF):
         locks.start()
         return ops
     except validate.InvalidInput as e:
-        raise exception.ZVMDriverException(error='[%s] %s' % (vconf.GROUP, e))
+        raise exception.ZVMDriverException(
+            error=_('[%(group)s] %(error)s') % {
+                'group': vconf.GROUP, 'error': e})
 
 
 class ZVMVolumeMixin(object):
@@ -196,8 +199,8 @@ class ZVMVolumeMixin(object):
         except (fcp_alloc.NoFreeFcp, volumeops.VolumeOpsError,
                 validate.InvalidInput, xexc.XCATError) as e:
             raise exception.ZVMDriverException(
-                error='no volume connector for instance %s: %s'
-                      % (instance.uuid, e))
+                error=_('no volume connector for instance %(uuid)s: '
+                        '%(error)s') % {'uuid': instance.uuid, 'error': e})
 
     def attach_volume(self, context, connection_info, instance, mountpoint,
                       disk_bus=None, device_type=None, encryption=None):
@@ -237,7 +240,8 @@ class ZVMVolumeMixin(object):
             raise exception.VolumeNotFound(volume_id=volume_id)
         except _OP_ERRORS as e:
             raise exception.InvalidVolume(
-                reason='extend of %s failed: %s' % (volume_id, user_reason(e)))
+                reason=_('extend of %(id)s failed: %(error)s') % {
+                    'id': volume_id, 'error': user_reason(e)})
 
     # -- the server's life with volumes ---------------------------------------
 

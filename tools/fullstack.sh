@@ -14,7 +14,9 @@
 #                      -scheduler and nova-compute (ZVMVolumeDriver on the
 #                      simulator's Cloud Connector) next to cinder's services,
 #                      cinder-api on keystone auth, and the scenario of
-#                      tools/fullstack/os_scenario.py through the openstack CLI
+#                      tools/fullstack/os_scenario.py through the openstack CLI,
+#                      then cinder-backup (POSIX driver on a local folder):
+#                      tools/fullstack/backup_scenario.py
 #   --tempest          --openstack, then tempest's volume API tests and
 #                      cinder-tempest-plugin's instead of the scenario
 #                      (tools/fullstack/tempest.sh, tox -e tempest); the last
@@ -442,6 +444,7 @@ if [ -n "$OPENSTACK" ]; then
 fi
 step start-cinder start_cinder || finish
 if [ -n "$OPENSTACK" ]; then
+    step start-cinder-backup start_cinder_backup || finish
     step start-glance start_glance || finish
     step start-placement start_placement || finish
     step start-neutron-stub start_neutron_stub || finish
@@ -455,6 +458,7 @@ if [ -n "${FULLSTACK_HOLD:-}" ]; then
 fi
 unset FULLSTACK_WATCH_PID
 run_scenario
+[ -n "$OPENSTACK" ] && [ -z "$TEMPEST" ] && run_backup_scenario
 [ -n "$OPENSTACK" ] && say "after the scenario, services' RSS: $(services_rss)"
 step stop-services stop_all
 finish

@@ -42,6 +42,7 @@ it took, in reverse order, before the error is re-raised.
 import socket
 import threading
 
+from cinder.i18n import _
 from oslo_concurrency import lockutils
 from oslo_concurrency import processutils
 from oslo_log import log as logging
@@ -88,15 +89,15 @@ def _targets(props):
         wwns = [wwns]
     wwpns = tuple(sysfs_mod.normalize_wwpn(w) for w in wwns)
     if not wwpns:
-        raise errors.HostAttachError(reason='no target_wwn in the '
-                                            'connection properties')
+        raise errors.HostAttachError(reason=_('no target_wwn in the '
+                                              'connection properties'))
     if props.get('zvm_fcp_lun'):
         lun = sysfs_mod.normalize_lun(props['zvm_fcp_lun'])
     elif props.get('target_lun') is not None:
         lun = sysfs_mod.scsi_lun_to_fcp_lun(props['target_lun'])
     else:
-        raise errors.HostAttachError(reason='no LUN in the connection '
-                                            'properties')
+        raise errors.HostAttachError(reason=_('no LUN in the connection '
+                                              'properties'))
     return wwpns, lun
 
 
@@ -115,16 +116,16 @@ class ZVMHostConnector(object):
                  min_paths=0):
         if not node:
             raise errors.HostAttachConfigError(
-                reason='zvm_cinder_node is not set')
+                reason=_('zvm_cinder_node is not set'))
         if not fcp_devices:
             raise errors.HostAttachConfigError(
-                reason='zvm_cinder_node_fcp lists no FCP device')
+                reason=_('zvm_cinder_node_fcp lists no FCP device'))
         try:
             self.fcp_devices = [sysfs_mod.normalize_devno(d)
                                 for d in fcp_devices]
         except ValueError as exc:
             raise errors.HostAttachConfigError(
-                reason='zvm_cinder_node_fcp: %s' % exc)
+                reason=_('zvm_cinder_node_fcp: %s') % exc)
         self.node = node
         self.use_multipath = use_multipath
         self.min_paths = min_paths
@@ -355,7 +356,8 @@ class ZVMHostConnector(object):
                                  sysfs_mod.sysfs_lun(path.lun))
             except (processutils.ProcessExecutionError, OSError) as exc:
                 raise errors.HostAttachError(
-                    reason='unit_add of %s refused: %s' % (path, exc))
+                    reason=_('unit_add of %(path)s refused: %(exc)s') % {
+                        'path': path, 'exc': exc})
         undo.push('remove LUN path %s' % path, self._remove_one, path,
                   True)
 
@@ -366,7 +368,8 @@ class ZVMHostConnector(object):
                           run_as_root=True, root_helper=self._root_helper)
         except (processutils.ProcessExecutionError, OSError) as exc:
             raise errors.HostAttachError(
-                reason='%s appeared but cannot be read: %s' % (path, exc))
+                reason=_('%(path)s appeared but cannot be read: %(exc)s') % {
+                    'path': path, 'exc': exc})
 
     # ---- detach steps ------------------------------------------------------
 

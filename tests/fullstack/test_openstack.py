@@ -16,7 +16,8 @@ import testtools
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, TOP)
-from tools.fullstack import os_scenario  # noqa: E402  (tools/ is not an installed package)
+from tools.fullstack import backup_scenario  # noqa: E402  (tools/ is not an installed package)
+from tools.fullstack import os_scenario  # noqa: E402
 
 ENABLED = os.environ.get('FULLSTACK_OPENSTACK', '1') != '0'
 WORK = os.path.join(TOP, '_work', 'fullstack-openstack')
@@ -36,8 +37,10 @@ class OpenStackScenario(testtools.TestCase):
             return
         os.makedirs(os.path.dirname(LOG), exist_ok=True)
         results = os.path.join(WORK, 'scenario.json')
-        if os.path.exists(results):
-            os.unlink(results)
+        backups = os.path.join(WORK, 'backup.json')
+        for old in (results, backups):
+            if os.path.exists(old):
+                os.unlink(old)
         env = dict(os.environ, FULLSTACK_DRIVER='zvm', FULLSTACK_WORKDIR=WORK)
         with open(LOG, 'wb') as log:
             cls.run_rc = subprocess.call(
@@ -49,6 +52,11 @@ class OpenStackScenario(testtools.TestCase):
                 cls.results = {step['name']: step for step in json.load(f)}
         except (OSError, ValueError):
             cls.results = None
+        try:
+            with open(backups, encoding='utf-8') as f:
+                cls.results.update({step['name']: step for step in json.load(f)})
+        except (OSError, ValueError, AttributeError):
+            pass
 
     def _log_tail(self, lines=60):
         try:
@@ -79,5 +87,6 @@ def _add_step_test(index, name):
     setattr(OpenStackScenario, 'test_step_%02d_%s' % (index, name.replace('-', '_')), test)
 
 
-for _index, _name in enumerate(os_scenario.planned_steps()):
+for _index, _name in enumerate(os_scenario.planned_steps() +
+                               backup_scenario.planned_steps()):
     _add_step_test(_index, _name)

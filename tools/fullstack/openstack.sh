@@ -156,3 +156,33 @@ services_rss() {
     done
     printf 'total=%dMiB\n' $((total / 1024))
 }
+
+# cinder-backup with cinder's POSIX backup driver on a local folder, on this
+# host (the simulated Cinder node's): its options in an extra config file, as
+# on an operator's backup host. os-brick's privsep daemon is started directly
+# (the stack runs as root, no sudo/rootwrap), as cinder's own in render_openstack.
+start_cinder_backup() {
+    mkdir -p "$WORK/backups"
+    cat >"$WORK/etc/backup.conf" <<EOF2
+[DEFAULT]
+backup_driver = cinder.backup.drivers.posix.PosixBackupDriver
+backup_posix_path = $WORK/backups
+
+[privsep_osbrick]
+helper_command = $VENV/bin/privsep-helper
+EOF2
+    PYTHONPATH=$TOP start cinder-backup "$VENV/bin/cinder-backup" \
+        --config-file "$WORK/etc/cinder.conf" --config-file "$WORK/etc/backup.conf"
+    py -m tools.fullstack.waitfor service "$DB_URL" cinder-backup 1 120
+}
+
+# tools/fullstack/backup_scenario.py after the openstack scenario: backup and
+# restore through cinder-backup, data compared byte for byte.
+run_backup_scenario() {
+    os_cli_env
+    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.backup_scenario \
+        --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
+        --counts "$WORK/scenario.counts" --results "$WORK/backup.json" \
+        --t0-ns "$T0" &
+    wait_scenario $!
+}

@@ -1,5 +1,8 @@
 """bestfit, stats, ownership and manage: the pure pool logic."""
 
+from cinder import objects
+from cinder.tests.unit import fake_constants as fake
+from cinder.tests.unit import fake_volume
 import ddt
 from oslo_utils import units
 
@@ -123,6 +126,19 @@ class OwnershipTest(cinder_test.TestCase):
 
     def test_delete_action_gone(self):
         self.assertEqual(ownership.GONE, ownership.delete_action(None, VID, True))
+
+    def test_stamp_id_is_name_id(self):
+        """After cinder's generic migration the LUN carries the name_id."""
+        migrated = fake_volume.fake_volume_obj(None, id=VID,
+                                               _name_id=fake.VOLUME2_ID)
+        self.assertEqual(fake.VOLUME2_ID, ownership.stamp_id(migrated))
+        self.assertEqual(VID, ownership.stamp_id(
+            fake_volume.fake_volume_obj(None, id=VID)))
+        self.assertEqual(fake.VOLUME2_ID, ownership.stamp_id(
+            {'id': VID, '_name_id': fake.VOLUME2_ID}))
+        self.assertEqual(VID, ownership.stamp_id({'id': VID}))
+        # built in memory without _name_id (no lazy load attempted)
+        self.assertEqual(VID, ownership.stamp_id(objects.Volume(id=VID)))
 
 
 @ddt.ddt
