@@ -9,8 +9,8 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""The pure parts of tools/fullstack: CLI table parsing, the leak check's
-state comparison, step bookkeeping and the rendered configuration."""
+"""The pure parts of tools/fullstack: the leak check's state comparison,
+step bookkeeping and the rendered configuration."""
 
 import configparser
 import os
@@ -23,74 +23,6 @@ import testtools
 from tools.fullstack import harness
 from tools.fullstack import render
 from tools.fullstack import waitfor
-
-SHOW = """\
-+--------------------------------+--------------------------------------+
-| Property                       | Value                                |
-+--------------------------------+--------------------------------------+
-| id                             | 27e1252b-1660-47d5-b745-79966af842bb |
-| os-vol-host-attr:host          | fullstack@zvm2#fast                  |
-| metadata                       |                                      |
-| status                         | available                            |
-+--------------------------------+--------------------------------------+
-"""
-
-TWO_DICTS = """\
-+-------------+--------------------------------------+
-| Property    | Value                                |
-+-------------+--------------------------------------+
-| id          | 0c29fc6d-faf9-4a63-ba63-bc620a00a5fb |
-| status      | attached                             |
-+-------------+--------------------------------------+
-+--------------------+-------+
-| Property           | Value |
-+--------------------+-------+
-| driver_volume_type | iscsi |
-| multi              | a     |
-|                    | b     |
-+--------------------+-------+
-"""
-
-LIST = """\
-+--------------------------------------+-----------+------+------+
-| ID                                   | Status    | Name | Size |
-+--------------------------------------+-----------+------+------+
-| 27e1252b-1660-47d5-b745-79966af842bb | available | v1   | 1    |
-| 970b9551-d1a6-4f7c-84da-33952cc0953d | error     | bad  | 1    |
-+--------------------------------------+-----------+------+------+
-"""
-
-EMPTY_LIST = """\
-+----+--------+
-| ID | Status |
-+----+--------+
-+----+--------+
-"""
-
-
-class TestTables(testtools.TestCase):
-
-    def test_show(self):
-        d = harness.parse_dicts(SHOW)
-        self.assertEqual(1, len(d))
-        self.assertEqual('fullstack@zvm2#fast', d[0]['os-vol-host-attr:host'])
-        self.assertEqual('', d[0]['metadata'])
-        self.assertNotIn('Property', d[0])
-
-    def test_two_tables_and_a_wrapped_value(self):
-        first, second = harness.parse_dicts(TWO_DICTS)
-        self.assertEqual('attached', first['status'])
-        self.assertEqual('iscsi', second['driver_volume_type'])
-        self.assertEqual('a\nb', second['multi'])
-
-    def test_list(self):
-        rows = harness.parse_list(LIST)
-        self.assertEqual(['available', 'error'], [r['Status'] for r in rows])
-        self.assertEqual('bad', rows[1]['Name'])
-
-    def test_empty_list_and_no_table(self):
-        self.assertEqual([], harness.parse_list(EMPTY_LIST))
-        self.assertEqual([], harness.parse_list('ERROR: nothing\n'))
 
 
 class TestConnectionInfo(testtools.TestCase):
