@@ -282,6 +282,16 @@ class OpenStackScenario(os_volume_steps.VolumeSteps, simcheck.SimChecks):
                                                 if running else '')
         return step
 
+    def guest_clean(self):
+        """Both volumes removed: the guest has no LUN and no FCP device left."""
+        guest = self.guest_state()
+        luns = self.guest_luns(self.guest)
+        if luns or guest['directory'] or guest['active']:
+            raise harness.StepFailed('guest %s after the removes: directory %s, active %s, '
+                                     'LUNs %s' % (self.guest, guest['directory'],
+                                                  guest['active'], sorted(luns)))
+        return 'guest %s: no LUN, no FCP device in its directory or active' % self.guest
+
     def other_system_volume(self):
         """A volume of zvm2 cannot reach a guest of zvm1: refused, nothing left."""
         name = self.backends[-1]
@@ -396,6 +406,9 @@ class OpenStackScenario(os_volume_steps.VolumeSteps, simcheck.SimChecks):
                   needs=['server-stop-again', 'add-volume-running'])
         steps.add('server-start-again', self.power('start', 'ACTIVE'),
                   needs=['server-stop-again'])
+        steps.add('guest-clean', self.guest_clean,
+                  needs=['server-start-again', 'remove-volume-stopped',
+                         'remove-volume-running'])
         steps.add('readd-two-volumes', self.readd(b1, 'second'),
                   needs=['server-start-again', 'remove-volume-stopped',
                          'remove-volume-running'])
