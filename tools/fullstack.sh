@@ -1,33 +1,34 @@
 #!/usr/bin/env bash
-# Full-stack scenario of cinder-zvm on one machine, all on 127.0.0.1:
+# Full-stack scenario of cinder-zvm on one machine, all on 127.0.0.1: the
+# stack as users run it (tools/fullstack/openstack.sh):
 #   RabbitMQ (Debian's rabbitmq-server, private node, dirs and ports),
 #   MariaDB (Debian's mariadb-server, private data dir, socket and port),
-#   the xCAT + z/VM simulator (zvm-sim, HTTPS),
-#   cinder-api (auth_strategy = noauth), cinder-scheduler and
+#   the xCAT + z/VM simulator (zvm-sim, HTTPS, with the Cloud Connector of
+#   zvm1), keystone, glance-api, placement, nova-api, -conductor,
+#   -scheduler and nova-compute (ZVMVolumeDriver on the simulator's Cloud
+#   Connector and xCAT), cinder-api (keystone auth), cinder-scheduler and
 #   cinder-volume with one backend per simulated z/VM system,
-# then the scenario of tools/fullstack/scenario.py, driven through the
-# cinder CLI (python-cinderclient) and nova_volumeops in separate processes.
+# then the scenario of tools/fullstack/os_scenario.py, driven through the
+# openstack CLI only, every outcome read back from the simulator.
 #
 # Options:
-#   --openstack        the whole stack as users run it (tools/fullstack/openstack.sh):
-#                      keystone, glance-api, placement, nova-api, -conductor,
-#                      -scheduler and nova-compute (ZVMVolumeDriver on the
-#                      simulator's Cloud Connector) next to cinder's services,
-#                      cinder-api on keystone auth, and the scenario of
-#                      tools/fullstack/os_scenario.py through the openstack CLI,
-#                      then cinder-backup (POSIX driver on a local folder):
-#                      tools/fullstack/backup_scenario.py
-#   --tempest          --openstack, then tempest's volume API tests and
+#   --openstack        the whole OpenStack stack: the default, and with
+#                      FULLSTACK_SCENARIO=aa too (then aa.py drives it);
+#                      after os_scenario.py, cinder-backup (POSIX driver on a
+#                      local folder): tools/fullstack/backup_scenario.py
+#   --tempest          the OpenStack stack, then tempest's volume API tests and
 #                      cinder-tempest-plugin's instead of the scenario
 #                      (tools/fullstack/tempest.sh, tox -e tempest); the last
 #                      line is then tempest's counts
 #
 # Environment:
-#   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver) or
-#                      fake (cinder's fake driver: proves the stack alone)
-#   FULLSTACK_SCENARIO default (tools/fullstack/scenario.py) or aa: two
+#   FULLSTACK_SCENARIO default (tools/fullstack/os_scenario.py) or aa: two
 #                      cinder-volume services of one cluster with tooz on a
-#                      private etcd, churn and faults (tools/fullstack/aa.py)
+#                      private etcd, churn and faults (tools/fullstack/aa.py);
+#                      aa runs cinder's services alone (auth_strategy
+#                      noauth, no keystone, no nova services)
+#   FULLSTACK_DRIVER   zvm (default: cinder_zvm.driver.ZVMFCPDriver); aa
+#                      only: fake (cinder's fake driver: proves the stack alone)
 #   FULLSTACK_AA_ARGS  arguments of aa.py (e.g. "--ops 40 --phases aa")
 #   FULLSTACK_TIMEOUT  seconds after which the whole run is stopped as
 #                      failed (default 1800; 10800 with --tempest)
@@ -48,11 +49,12 @@ set -u
 cd "$(dirname "$0")/.."
 TOP=$PWD
 OPENSTACK=
+OPENSTACK_ARG=
 TEMPEST=
 for arg in "$@"; do
     case $arg in
-        --openstack) OPENSTACK=1 ;;
-        --tempest) OPENSTACK=1; TEMPEST=1 ;;
+        --openstack) OPENSTACK_ARG=1 ;;
+        --tempest) OPENSTACK_ARG=1; TEMPEST=1 ;;
         *) echo "usage: $0 [--openstack|--tempest]" >&2; exit 2 ;;
     esac
 done
@@ -61,6 +63,8 @@ VENV=$TEST_VENV
 WORK=${FULLSTACK_WORKDIR:-$TOP/_work/fullstack}
 DRIVER=${FULLSTACK_DRIVER:-zvm}
 SCENARIO=${FULLSTACK_SCENARIO:-default}
+# The whole OpenStack stack, except for aa (cinder's services alone, noauth).
+[ "$SCENARIO" != aa ] || [ -n "$OPENSTACK_ARG" ] && OPENSTACK=1
 LOGS=$WORK/logs
 T0=$(date +%s%N)
 PASSED=0; FAILED=0; SKIPPED=0
@@ -364,24 +368,19 @@ run_scenario() {
         step tempest-conf write_tempest_conf && run_tempest
         return
     fi
-    [ -n "$OPENSTACK" ] && { run_os_scenario; return; }
     # In the background + wait, so that a signal reaches our trap at once.
-    # Its own process group too, so that its children (the nova side, the
-    # CLI) are stopped with it.
-    if [ "$SCENARIO" = aa ]; then
-        # shellcheck disable=SC2086  # FULLSTACK_AA_ARGS: words on purpose
-        PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.aa run \
-            --api "http://127.0.0.1:$API_PORT/v3" --db-url "$DB_URL" \
-            --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
-            --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
-            ${FULLSTACK_AA_ARGS:-} &
-    else
-    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.scenario \
-        --driver "$DRIVER" --api "http://127.0.0.1:$API_PORT/v3" \
+    # Its own process group too, so that its children (the CLI, the nova
+    # side of aa) are stopped with it.
+    if [ "$SCENARIO" != aa ]; then
+        run_os_scenario
+        return
+    fi
+    # shellcheck disable=SC2086  # FULLSTACK_AA_ARGS: words on purpose
+    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.aa run \
+        --api "http://127.0.0.1:$API_PORT/v3" --db-url "$DB_URL" \
         --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
         --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
-        --t0-ns "$T0" &
-    fi
+        ${FULLSTACK_AA_ARGS:-} &
     wait_scenario $!
 }
 
@@ -436,7 +435,7 @@ step write-configs write_configs || finish
 step db-sync db_sync || finish
 if [ -n "$OPENSTACK" ]; then
     . "$TOP/tools/fullstack/openstack.sh"
-    [ "$DRIVER" = zvm ] || { echo "--openstack needs FULLSTACK_DRIVER=zvm" >&2; exit 2; }
+    [ "$DRIVER" = zvm ] || { echo "FULLSTACK_DRIVER=$DRIVER: only with FULLSTACK_SCENARIO=aa" >&2; exit 2; }
     os_ports
     step openstack-dbs create_openstack_dbs || finish
     step openstack-configs write_openstack_configs || finish

@@ -7,12 +7,11 @@
 #   tests/common     the xCAT client and the simulator (neither cinder nor nova)
 #   tests/cinder     the cinder driver, on cinder 29.x
 #   tests/nova       the nova volume module, on nova 34.x
-#   tests/fullstack  RabbitMQ + cinder-api/-scheduler/-volume + the simulator,
-#                    driven by the cinder CLI and nova_volumeops (one test per
-#                    scenario step; needs root for apt-get the first time);
-#                    then the whole OpenStack stack (tools/fullstack.sh
-#                    --openstack: keystone, glance, placement, nova) driven
-#                    by the openstack CLI (FULLSTACK_OPENSTACK=0 leaves it out)
+#   tests/fullstack  the whole OpenStack stack (tools/fullstack.sh: RabbitMQ,
+#                    MariaDB, keystone, glance, placement, nova's services
+#                    with ZVMVolumeDriver, cinder's services, the simulator)
+#                    driven by the openstack CLI, one test per scenario step
+#                    (needs root; FULLSTACK_OPENSTACK=0 leaves it out)
 #   tests/oracle     differential tests: the simulator against xCAT's own
 #                    zvm.pm (../shared/xcat-core, run by zvm_sim/realxcat)
 #   <suite>+realxcat the same suite with ZVM_SIM_REAL_XCAT=1: every simulator
@@ -61,9 +60,8 @@ export HYPOTHESIS_STORAGE_DIRECTORY=$TOP/.stestr/hypothesis
 # doc/source/contributor/realxcat.rst. Empty = the whole suite.
 : "${CINDER_ZVM_REALXCAT_FILTER_nova=functional}"
 : "${CINDER_ZVM_REALXCAT_FILTER_cinder=functional}"
-# The whole OpenStack stack (test_openstack) runs once, on the simulator's
-# xCAT; in real-xCAT mode the cinder stack's scenario (test_scenario) runs.
-: "${CINDER_ZVM_REALXCAT_FILTER_fullstack=test_scenario}"
+# The full stack runs twice: on the simulator's xCAT and on xCAT's zvm.pm.
+: "${CINDER_ZVM_REALXCAT_FILTER_fullstack=}"
 realxcat_skip=$("$VENV/bin/python" -c \
     'from zvm_sim import realxcat; print(realxcat.unavailable_reason() or "")' 2>&1)
 
@@ -91,16 +89,11 @@ for run in ${CINDER_ZVM_SUITES:-common cinder nova fullstack oracle nova+realxca
     ZVM_SIM_REAL_XCAT=$real "$VENV/bin/stestr" --test-path "./tests/$suite" --top-dir ./ run \
         --concurrency "$concurrency" $filter 2>&1 | tee "$log"
     rc=${PIPESTATUS[0]}
-    if [ "$suite" = fullstack ] && [ -f _work/fullstack.log ]; then
-        echo "--- full stack steps and timings (log: _work/fullstack.log)"
-        grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|stop)|^fullstack:|scenario done' \
-            _work/fullstack.log || tail -20 _work/fullstack.log
-    fi
-    if [ "$run" = fullstack ] && [ "${FULLSTACK_OPENSTACK:-1}" != 0 ] &&
-            [ -f _work/fullstack-openstack.log ]; then
-        echo "--- OpenStack stack steps and timings (log: _work/fullstack-openstack.log)"
+    stack_log=_work/fullstack-openstack$([ $real = 1 ] && echo -realxcat).log
+    if [ "$suite" = fullstack ] && [ "${FULLSTACK_OPENSTACK:-1}" != 0 ] && [ -f "$stack_log" ]; then
+        echo "--- OpenStack stack steps and timings (log: $stack_log)"
         grep -E '^\[ *[0-9.]+s\] (PASS|FAIL|SKIP|bring-up|after|stop)|^fullstack:|scenario done' \
-            _work/fullstack-openstack.log || tail -20 _work/fullstack-openstack.log
+            "$stack_log" || tail -20 "$stack_log"
     fi
     echo "=== tests/$run took $((SECONDS - start)) s"
     p=$(sed -n 's/^ - Passed: \([0-9]*\).*/\1/p' "$log" | tail -1)

@@ -1,7 +1,7 @@
-"""The scenario's machinery: steps with timings, the cinder CLI, read-backs.
+"""The scenarios' machinery: steps with timings, programs, state comparison.
 
-Pure parts (table parsing, state comparison, the step bookkeeping) are
-tested in tests/common/unit/test_fullstack.py; the rest runs programs.
+Pure parts (state comparison, the step bookkeeping) are tested in
+tests/common/unit/test_fullstack.py; the rest runs programs.
 """
 
 import json
@@ -23,59 +23,6 @@ class CLIError(StepFailed):
         self.argv, self.rc, self.out, self.err = argv, rc, out, err
         super().__init__('%s exited %s: %s' % (
             ' '.join(argv[:1] + argv[-4:]), rc, (err or out).strip()[-800:]))
-
-
-# -- CLI output (prettytable) ----------------------------------------------
-
-def _cells(line):
-    return [c.strip() for c in line.strip()[1:-1].split('|')]
-
-
-def parse_tables(text):
-    """Every prettytable in ``text`` as a list of (header, rows).
-
-    A cell that wraps onto continuation lines (empty first column) is
-    joined to the row above with a newline, as cinderclient wraps long
-    values.
-    """
-    tables, header, rows, seen_rule = [], None, [], 0
-    for line in text.splitlines():
-        s = line.strip()
-        if s.startswith('+') and s.endswith('+'):
-            seen_rule += 1
-            if seen_rule == 3 and header is not None:
-                tables.append((header, rows))
-                header, rows, seen_rule = None, [], 0
-            continue
-        if not (s.startswith('|') and s.endswith('|')):
-            continue
-        cells = _cells(s)
-        if header is None:
-            header = cells
-        elif rows and cells[0] == '' and len(cells) == len(header):
-            rows[-1] = [a + ('\n' + b if b else '') for a, b in zip(rows[-1], cells)]
-        else:
-            rows.append(cells)
-    if header is not None:
-        tables.append((header, rows))
-    return tables
-
-
-def parse_list(text):
-    """The first table as a list of {column: value}."""
-    tables = parse_tables(text)
-    if not tables:
-        return []
-    header, rows = tables[0]
-    return [dict(zip(header, row)) for row in rows]
-
-
-def parse_dicts(text):
-    """Each Property/Value (or Key/Value) table as a dict, in order."""
-    out = []
-    for header, rows in parse_tables(text):
-        out.append({row[0]: row[1] for row in rows if len(row) >= 2})
-    return out
 
 
 def nova_connection_info(flat, volume_id):
@@ -327,40 +274,3 @@ def wait_until(check, timeout, what, interval=1.0):
         if time.monotonic() >= deadline:
             raise StepFailed('%s: not reached in %ss (last: %s)' % (what, timeout, last))
         time.sleep(interval)
-
-
-class CinderCLI:
-    """python-cinderclient's ``cinder`` with cinder's noauth strategy.
-
-    With ``auth_strategy = noauth`` cinder takes ``X-Auth-Token:
-    user:project``; cinderclient's ``noauth`` plugin sends it and puts the
-    project id in the endpoint URL (``<endpoint>/<project>``).
-    """
-
-    def __init__(self, endpoint, project='admin', user='admin', version='3.70',
-                 program='cinder'):
-        self.base = [program, '--os-auth-type', 'noauth', '--os-user-id', user,
-                     '--os-project-id', project, '--os-endpoint', endpoint,
-                     '--os-volume-api-version', version]
-        self.log = []
-
-    def __call__(self, *args, timeout=120, check=True):
-        argv = self.base + [str(a) for a in args]
-        t = time.monotonic()
-        proc = run(argv, timeout=timeout, check=False)
-        self.log.append((' '.join(str(a) for a in args), proc.returncode,
-                         round(time.monotonic() - t, 2)))
-        if check and proc.returncode != 0:
-            raise CLIError(['cinder'] + [str(a) for a in args], proc.returncode,
-                           proc.stdout, proc.stderr)
-        return proc.stdout if check else proc
-
-    def show(self, *args):
-        """A ``*-show``/``create`` style command -> its first dict."""
-        dicts = parse_dicts(self(*args))
-        if not dicts:
-            raise StepFailed('cinder %s printed no table' % ' '.join(args))
-        return dicts[0]
-
-    def list(self, *args):
-        return parse_list(self(*args))

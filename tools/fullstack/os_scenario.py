@@ -22,14 +22,16 @@ import sys
 import time
 
 from tools.fullstack import harness
-from tools.fullstack import scenario
+from tools.fullstack import os_volume_steps
+from tools.fullstack import simcheck
 
-PREFIX = scenario.PREFIX
+PREFIX = simcheck.PREFIX
 SERVER = PREFIX + 'vm'
 IMAGE_DISTRO = 'rhel9.2'
 # Attach and extend need these microversions (server add volume: any;
 # volume set --size of an in-use volume: 3.42).
 VOLUME_API = '3.42'
+GiB = 1024 ** 3
 
 
 class OpenStackCLI:
@@ -53,10 +55,9 @@ class OpenStackCLI:
         return json.loads(proc.stdout) if fmt and proc.stdout.strip() else proc.stdout
 
 
-class OpenStackScenario(scenario.Scenario):
+class OpenStackScenario(os_volume_steps.VolumeSteps, simcheck.SimChecks):
 
     def __init__(self, args):
-        args.driver, args.api = 'zvm', 'http://127.0.0.1:9/unused'
         super().__init__(args)
         self.os = OpenStackCLI()
         self.state_file = os.path.join(self.work, 'nova', 'fcp_state.json')
@@ -136,7 +137,14 @@ class OpenStackScenario(scenario.Scenario):
             return want_c <= compute and want_v <= volume
         harness.wait_until(check, 180, 'nova and cinder services up', interval=3)
         hv = self.os('hypervisor', 'list')
-        return 'hypervisors %s' % ', '.join(h['Hypervisor Hostname'] for h in hv)
+
+        def pools():
+            names = [p['Name'] for p in self.os('volume', 'backend', 'pool', 'list')]
+            have = {n.split('@', 1)[-1].split('#')[0] for n in names}
+            return set(self.backends) <= have and sorted(names)
+        return 'hypervisors %s; pools %s' % (
+            ', '.join(h['Hypervisor Hostname'] for h in hv),
+            ', '.join(harness.wait_until(pools, 120, 'pools of every backend', interval=3)))
 
     def sim_baseline(self):
         note = super().sim_baseline()
@@ -174,7 +182,7 @@ class OpenStackScenario(scenario.Scenario):
     def image_create(self):
         path = os.path.join(self.work, 'image.raw')
         with open(path, 'wb') as f:
-            f.write(scenario.MARKER + b'\0' * (1024 * 1024 - len(scenario.MARKER)))
+            f.write(simcheck.MARKER + b'\0' * (1024 * 1024 - len(simcheck.MARKER)))
         show = self.os('image', 'create', '--disk-format', 'raw', '--container-format',
                        'bare', '--file', path, '--property', 'os_distro=' + IMAGE_DISTRO,
                        PREFIX + 'image')
@@ -190,11 +198,11 @@ class OpenStackScenario(scenario.Scenario):
         show, pool, row = self.create('img', self.backends[0], '--image', PREFIX + 'image')
         path = self.admin.lun_path(row['wwpn'], row['lun'])
         with open(path, 'rb') as f:
-            head = f.read(len(scenario.MARKER))
-        if head != scenario.MARKER:
+            head = f.read(len(simcheck.MARKER))
+        if head != simcheck.MARKER:
             raise harness.StepFailed('the image is not on LUN %s (%r)' % (path, head[:32]))
         # data-wiped: volume delete must wipe it (the image's marker at 0).
-        self.markers['img'] = (path, len(scenario.MARKER) * 2)
+        self.markers['img'] = (path, [0])
         return 'LUN %s:%s holds the image' % (row['wwpn'], row['lun'])
 
     def server_create(self):
@@ -209,7 +217,8 @@ class OpenStackScenario(scenario.Scenario):
         return 'server %s on %s, guest %s' % (
             self.server_id, show['OS-EXT-SRV-ATTR:hypervisor_hostname'], self.guest)
 
-    def add_volume(self, name, running=True):
+    def add_volume(self, name, running=True, write=False):
+        """``server add volume``; ``write``: then the guest writes to the volume."""
         def step():
             self.os('server', 'add', 'volume', SERVER, self.vols[name], fmt=False)
             show = self.wait_vol(name, ('in-use',))
@@ -225,6 +234,9 @@ class OpenStackScenario(scenario.Scenario):
                 note += ' in the guest'
                 self.check_device(device)
                 note += ' at ' + device
+            if write:
+                self.write_marker(name, row['wwpn'], row['lun'], int(show['size']) * GiB)
+                note += ', data written'
             return note
         return step
 
@@ -270,35 +282,19 @@ class OpenStackScenario(scenario.Scenario):
                                                 if running else '')
         return step
 
-    def extend_attached(self, name):
-        """``volume set --size`` of an attached volume whose LUN has room.
-
-        A LUN cannot grow: the driver extends a volume within its LUN
-        (here 1G -> 2G on a 5G LUN) and refuses beyond it.
-        """
-        def step():
-            _pool, row = self.lun_of(name)
-            self.os('volume', 'set', '--size', 2, self.vols[name], fmt=False)
-
-            def grown():
-                show = self.vol(name)
-                if show['status'] == 'error_extending':
-                    raise harness.Fatal('error_extending')
-                return show if str(show['size']) == '2' and show['status'] == 'in-use' \
-                    else None
-            harness.wait_until(grown, 120, 'volume %s at 2G' % name)
-            _pool, after = self.lun_of(name)
-            if after['status'] != 'used' or row['lun'] not in self.guest_luns(self.guest):
-                raise harness.StepFailed('after extend: row %s, guest LUNs %s'
-                                         % (after, self.guest_luns(self.guest)))
-            return 'size 2G, in-use, still in the guest; LUN %s of %s' % (
-                after['lun'], after['size'])
-        return step
+    def guest_clean(self):
+        """Both volumes removed: the guest has no LUN and no FCP device left."""
+        guest = self.guest_state()
+        luns = self.guest_luns(self.guest)
+        if luns or guest['directory'] or guest['active']:
+            raise harness.StepFailed('guest %s after the removes: directory %s, active %s, '
+                                     'LUNs %s' % (self.guest, guest['directory'],
+                                                  guest['active'], sorted(luns)))
+        return 'guest %s: no LUN, no FCP device in its directory or active' % self.guest
 
     def other_system_volume(self):
         """A volume of zvm2 cannot reach a guest of zvm1: refused, nothing left."""
-        name = 'other'
-        self.create(name, self.backends[-1])
+        name = self.backends[-1]
         before = self.admin.state()['pools']
         self.os('server', 'add', 'volume', SERVER, self.vols[name], fmt=False, check=False)
         time.sleep(5)
@@ -319,16 +315,6 @@ class OpenStackScenario(scenario.Scenario):
             'no attachment, pools unchanged' % (
                 ', %s' % failed[0].get('event') if failed else '')
 
-    def unknown_backend(self):
-        show = self.os('volume', 'create', '--type', PREFIX + 'nowhere', '--size', 1,
-                       PREFIX + 'nowhere')
-        self.vols['nowhere'] = show['id']
-        self.wait_vol('nowhere', ('error',))
-        msgs = [m for m in self.os('--os-volume-api-version', '3.3', 'volume', 'message',
-                                   'list') if m.get('Resource ID') == show['id']]
-        return 'volume in error%s' % (
-            ': %s' % msgs[0].get('User Message') if msgs else '')
-
     def server_delete(self):
         """Delete with two volumes attached: nothing stays used or dedicated."""
         names = [self.backends[0], 'second']
@@ -347,26 +333,6 @@ class OpenStackScenario(scenario.Scenario):
             raise harness.StepFailed('guest %s still defined' % self.guest)
         return 'LUNs %s reserved (not used), guest %s gone, state file forgot it' % (
             ', '.join(r['lun'] for _p, r in rows.values()), self.guest)
-
-    def migrate(self):
-        name = self.backends[0]
-        show = self.vol(name)
-        src_host = show['os-vol-host-attr:host']
-        src_pool, src_row = self.lun_of(name)
-        target_pool = next(p for p in sorted(self.pool_rows(name)) if p != src_pool)
-        target = '%s#%s' % (src_host.split('#')[0], target_pool)
-        self.os('volume', 'migrate', '--host', target, self.vols[name], fmt=False)
-
-        def done():
-            show = self.vol(name)
-            if show.get('os-vol-mig-status-attr:migstat') == 'error':
-                raise harness.Fatal('migration ended in error')
-            return show if show.get('os-vol-mig-status-attr:migstat') == 'success' else None
-        harness.wait_until(done, 240, 'migration', interval=2)
-        pool, row = self.lun_of(name)
-        if pool != target_pool:
-            raise harness.StepFailed('LUN in %s after migrate to %s' % (pool, target_pool))
-        return '%s -> %s, LUN %s -> %s' % (src_pool, pool, src_row['lun'], row['lun'])
 
     def delete_volumes(self):
         # After a failed step the server may still hold volumes: it goes first.
@@ -397,25 +363,13 @@ class OpenStackScenario(scenario.Scenario):
 
     def no_leaks(self):
         """Simulator state back to the baseline; nothing left in nova or cinder."""
-        deadline = time.monotonic() + self.args.leak_wait
-        rules = harness.HISTORY + self.cinder_node_rules()
-        while True:
-            leaks, history = harness.split_history(
-                harness.state_diff(self.baseline, self.admin.state()), rules)
-            if not leaks:
-                break
-            if time.monotonic() > deadline:
-                raise harness.StepFailed('simulator state differs from the start: %s'
-                                         % '; '.join(leaks)[:4000])
-            time.sleep(3)
-        volumes = self.os('volume', 'list', '--all-projects')
-        left = volumes + self.os('server', 'list', '--all-projects')
+        note = self.wait_state_back()
+        left = (self.os('volume', 'list', '--all-projects') +
+                self.os('volume', 'attachment', 'list', '--all-projects') +
+                self.os('server', 'list', '--all-projects'))
         if left:
             raise harness.StepFailed('still listed: %s' % left)
-        reasons = sorted({reason for _d, reason in history})
-        return 'pools, directories and guests as at the start%s' % (
-            ('; not compared (history, %d differences): %s' % (len(history), ', '.join(reasons)))
-            if history else '')
+        return note
 
     def plan(self, steps):
         b1, b2 = self.backends[0], self.backends[-1]
@@ -423,11 +377,14 @@ class OpenStackScenario(scenario.Scenario):
         steps.add('sim-baseline', self.sim_baseline)
         steps.add('volume-types', self.volume_types, needs=['services-up'])
         steps.add('volume-create-' + b1, self.create_volume(b1, b1), needs=['volume-types'])
+        steps.add('volume-create-' + b2, self.create_volume(b2, b2), needs=['volume-types'])
+        steps.add('volume-list-show', self.list_show,
+                  needs=['volume-create-' + b1, 'volume-create-' + b2])
         steps.add('image-create', self.image_create, needs=['services-up'])
         steps.add('volume-create-image', self.volume_from_image,
                   needs=['image-create', 'volume-types'])
         steps.add('server-create', self.server_create, needs=['image-create'])
-        steps.add('add-volume-running', self.add_volume(b1),
+        steps.add('add-volume-running', self.add_volume(b1, write=True),
                   needs=['server-create', 'volume-create-' + b1])
         steps.add('volume-create-second', self.create_volume('second', b1),
                   needs=['volume-types'])
@@ -439,6 +396,8 @@ class OpenStackScenario(scenario.Scenario):
                   needs=['add-volume-stopped', 'server-start'])
         steps.add('extend-attached', self.extend_attached('second'),
                   needs=['stopped-attach-in-guest'])
+        steps.add('extend-beyond-lun', self.extend_beyond_lun('second'),
+                  needs=['extend-attached'])
         steps.add('remove-volume-running', self.remove_volume('second'),
                   needs=['stopped-attach-in-guest'])
         steps.add('server-stop-again', self.power('stop', 'SHUTOFF'),
@@ -447,23 +406,31 @@ class OpenStackScenario(scenario.Scenario):
                   needs=['server-stop-again', 'add-volume-running'])
         steps.add('server-start-again', self.power('start', 'ACTIVE'),
                   needs=['server-stop-again'])
+        steps.add('guest-clean', self.guest_clean,
+                  needs=['server-start-again', 'remove-volume-stopped',
+                         'remove-volume-running'])
         steps.add('readd-two-volumes', self.readd(b1, 'second'),
                   needs=['server-start-again', 'remove-volume-stopped',
                          'remove-volume-running'])
+        steps.add('second-reuses-fcps', self.second_reuses_fcps(b1, 'second'),
+                  needs=['readd-two-volumes'])
         steps.add('bad-other-system-volume', self.other_system_volume,
-                  needs=['server-start-again'])
+                  needs=['server-start-again', 'volume-create-' + b2])
         steps.add('bad-unknown-backend', self.unknown_backend, needs=['volume-types'])
+        steps.add('exhaustion-error-message', self.exhaustion, needs=['volume-types'])
+        steps.add('manage', self.manage, needs=['volume-types'])
         steps.add('server-delete-with-volumes', self.server_delete,
                   needs=['readd-two-volumes'])
-        steps.add('volume-migrate', self.migrate, needs=['server-delete-with-volumes'])
+        steps.add('volume-migrate', self.migrate(b1),
+                  needs=['server-delete-with-volumes', 'add-volume-running'])
         steps.add('volume-delete', self.delete_volumes, needs=['services-up'])
         steps.add('quarantine-clean', self.quarantine_clean, needs=['volume-delete'])
         steps.add('data-wiped', self.data_wiped, needs=['quarantine-clean',
-                                                        'volume-create-image'])
+                                                        'volume-create-image',
+                                                        'add-volume-running'])
         steps.add('nova-state-back', self.nova_state_back, needs=['sim-baseline'])
         steps.add('no-leaks', self.no_leaks, needs=['sim-baseline', 'volume-delete'])
         steps.add('no-password-in-logs', self.no_password_in_logs)
-        _ = b2
 
     def readd(self, *names):
         def step():

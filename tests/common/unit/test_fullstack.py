@@ -9,88 +9,25 @@
 # WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied. See the
 # License for the specific language governing permissions and limitations
 # under the License.
-"""The pure parts of tools/fullstack: CLI table parsing, the leak check's
-state comparison, step bookkeeping and the rendered configuration."""
+"""The pure parts of tools/fullstack: the leak check's state comparison,
+step bookkeeping and the rendered configuration."""
 
+import argparse
 import configparser
 import os
 import sqlite3
 import stat
+from unittest import mock
 
 import fixtures
 import testtools
 
 from tools.fullstack import harness
+from tools.fullstack import os_scenario
+from tools.fullstack import os_volume_steps
 from tools.fullstack import render
+from tools.fullstack import simcheck
 from tools.fullstack import waitfor
-
-SHOW = """\
-+--------------------------------+--------------------------------------+
-| Property                       | Value                                |
-+--------------------------------+--------------------------------------+
-| id                             | 27e1252b-1660-47d5-b745-79966af842bb |
-| os-vol-host-attr:host          | fullstack@zvm2#fast                  |
-| metadata                       |                                      |
-| status                         | available                            |
-+--------------------------------+--------------------------------------+
-"""
-
-TWO_DICTS = """\
-+-------------+--------------------------------------+
-| Property    | Value                                |
-+-------------+--------------------------------------+
-| id          | 0c29fc6d-faf9-4a63-ba63-bc620a00a5fb |
-| status      | attached                             |
-+-------------+--------------------------------------+
-+--------------------+-------+
-| Property           | Value |
-+--------------------+-------+
-| driver_volume_type | iscsi |
-| multi              | a     |
-|                    | b     |
-+--------------------+-------+
-"""
-
-LIST = """\
-+--------------------------------------+-----------+------+------+
-| ID                                   | Status    | Name | Size |
-+--------------------------------------+-----------+------+------+
-| 27e1252b-1660-47d5-b745-79966af842bb | available | v1   | 1    |
-| 970b9551-d1a6-4f7c-84da-33952cc0953d | error     | bad  | 1    |
-+--------------------------------------+-----------+------+------+
-"""
-
-EMPTY_LIST = """\
-+----+--------+
-| ID | Status |
-+----+--------+
-+----+--------+
-"""
-
-
-class TestTables(testtools.TestCase):
-
-    def test_show(self):
-        d = harness.parse_dicts(SHOW)
-        self.assertEqual(1, len(d))
-        self.assertEqual('fullstack@zvm2#fast', d[0]['os-vol-host-attr:host'])
-        self.assertEqual('', d[0]['metadata'])
-        self.assertNotIn('Property', d[0])
-
-    def test_two_tables_and_a_wrapped_value(self):
-        first, second = harness.parse_dicts(TWO_DICTS)
-        self.assertEqual('attached', first['status'])
-        self.assertEqual('iscsi', second['driver_volume_type'])
-        self.assertEqual('a\nb', second['multi'])
-
-    def test_list(self):
-        rows = harness.parse_list(LIST)
-        self.assertEqual(['available', 'error'], [r['Status'] for r in rows])
-        self.assertEqual('bad', rows[1]['Name'])
-
-    def test_empty_list_and_no_table(self):
-        self.assertEqual([], harness.parse_list(EMPTY_LIST))
-        self.assertEqual([], harness.parse_list('ERROR: nothing\n'))
 
 
 class TestConnectionInfo(testtools.TestCase):
@@ -292,3 +229,53 @@ class TestWaitForServices(testtools.TestCase):
 
     def test_db_answers(self):
         self.assertTrue(waitfor.check_db(self.url))
+
+
+class TestDataMarkers(testtools.TestCase):
+    """data-wiped and migrate read the LUNs' bytes: the marker check itself."""
+
+    def setUp(self):
+        super().setUp()
+        self.lun = os.path.join(self.useFixture(fixtures.TempDir()).path, 'lun')
+        with open(self.lun, 'wb') as f:
+            f.truncate(3 * 1024 * 1024)
+        args = argparse.Namespace(workdir='/nonexistent', sim_url='https://127.0.0.1:9',
+                                  sim_ca='', leak_wait=0)
+        self.checks = simcheck.SimChecks(args)
+        self.checks.admin = mock.Mock(**{'lun_path.return_value': self.lun})
+
+    def test_marker_at_the_volume_and_lun_ends(self):
+        self.checks.write_marker('v', 'w', 'l', 1024 * 1024)
+        ends = [0, 1024 * 1024 - len(simcheck.MARKER), 3 * 1024 * 1024 - len(simcheck.MARKER)]
+        self.assertEqual((self.lun, ends), self.checks.markers['v'])
+        self.assertEqual(ends, simcheck.SimChecks.marker_offsets(self.lun, ends))
+
+    def test_data_wiped_fails_while_one_end_keeps_the_data(self):
+        self.checks.write_marker('v', 'w', 'l', 1024 * 1024)
+        with open(self.lun, 'r+b') as f:
+            f.write(b'\0' * len(simcheck.MARKER))      # the start wiped, the ends not
+        self.assertRaisesRegex(harness.StepFailed, 'still on the LUN',
+                               self.checks.data_wiped)
+        with open(self.lun, 'wb') as f:
+            f.truncate(3 * 1024 * 1024)
+        self.assertIn('1 LUN(s)', self.checks.data_wiped())
+
+    def test_no_data_written_is_a_failure(self):
+        self.assertRaises(harness.StepFailed, self.checks.data_wiped)
+
+
+class TestScenarioPlan(testtools.TestCase):
+    """The openstack scenario keeps every check the noauth scenario had."""
+
+    def test_steps(self):
+        steps = os_scenario.planned_steps()
+        for name in ('volume-create-zvm1', 'volume-create-zvm2', 'volume-list-show',
+                     'second-reuses-fcps', 'exhaustion-error-message', 'manage',
+                     'volume-migrate', 'extend-attached', 'extend-beyond-lun',
+                     'quarantine-clean', 'data-wiped', 'no-leaks', 'no-password-in-logs'):
+            self.assertIn(name, steps)
+        self.assertEqual(len(steps), len(set(steps)))
+
+    def test_lun_bytes(self):
+        self.assertEqual(5 * 1024 ** 3, os_volume_steps.lun_bytes({'size': '5G'}))
+        self.assertEqual(512 * 1024 ** 2, os_volume_steps.lun_bytes({'size': '512M'}))

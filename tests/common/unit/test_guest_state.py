@@ -1,6 +1,8 @@
 """GuestLinux serialisation (to_dict/from_dict) and the state() read-back."""
 
 import json
+import os
+import tempfile
 
 import ddt
 import testtools
@@ -83,10 +85,29 @@ class StateTest(testtools.TestCase):
         self.assertFalse(state['powered'])
         for key in ('online_fcp', 'visible_fcp'):
             self.assertEqual([], state[key])
-        for key in ('disks', 'units', 'by_path', 'multipath', 'mountpoints'):
+        for key in ('disks', 'units', 'by_path', 'multipath', 'mountpoints', 'block_sizes'):
             self.assertEqual({}, state[key])
         self.assertEqual([['1f00', gf.WWPN1, '0x' + gf.LUN1]],
                          state['persistent']['zfcp_conf'])
+
+    def test_block_sizes_are_the_luns_capacity(self):
+        """A disk and its map are as large as the LUN, whatever cinder calls it.
+
+        Linux sizes a SCSI disk by READ CAPACITY (sd.c sd_read_capacity):
+        the LUN's size, which is why extending a volume within its LUN
+        changes nothing the guest sees.
+        """
+        with tempfile.TemporaryDirectory() as backing:
+            with open(os.path.join(backing, gf.LUN1 + '.img'), 'wb') as f:
+                f.truncate(5 * 1024 ** 3)
+            guest = busy_guest()
+            guest.host.backing_dir = backing
+            sizes = guest.state()['block_sizes']
+            rc, out, _err = guest.run('cat /sys/block/sda/size')
+        self.assertEqual(0, rc)
+        self.assertEqual({'sda': 5 * 1024 ** 3, 'sdb': 5 * 1024 ** 3, 'dm-0': 5 * 1024 ** 3},
+                         sizes)
+        self.assertEqual(sizes['sda'], int(out) * 512)
 
     def test_aliases(self):
         """internals.rst names boot()/shutdown(): same as power_on/off."""

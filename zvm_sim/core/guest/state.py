@@ -16,6 +16,8 @@ Keys (all hex lower case, without 0x, LUNs full 64-bit):
   multipath        {map name: {'wwid', 'dm': 'dm-N', 'paths': [sdX]}}
   multipath_paths  {wwid: [sdX]}               # the same maps by WWID
   mountpoints      {'/dev/vdb': 'sda' | 'dm-0'}   # udev rule links + ln -s in /dev
+  block_sizes      {sdX | dm-N: bytes}         # /sys/block/<dev>/size * 512: the
+                                               # LUN's capacity (READ CAPACITY)
   persistent       {'zfcp_conf': [[dev, wwpn, lun_text]],
                     'udev_online': [dev], 'udev_units': [[dev, wwpn, lun_text]],
                     'chzdev_hosts': [dev], 'chzdev_luns': [[dev, wwpn, lun]],
@@ -48,6 +50,10 @@ def build(guest):
             by_path[path] = target
         elif path.startswith('/dev/disk/by-id/'):
             by_id[path] = target
+    block_sizes = {name: guest.disk_size(disk) for name, disk in k.disks.items()}
+    for dm, (_name, mp) in guest.multipath.dm_devices().items():
+        paths = [k.disks[p] for p in mp['paths'] if p in k.disks]
+        block_sizes[dm] = guest.disk_size(paths[0]) if paths else 0
     mountpoints = {link: dev for link, dev in guest.udev.links.items()}
     for link, target in guest.store.links.items():
         if link.startswith('/dev/') and guest.powered:
@@ -75,6 +81,7 @@ def build(guest):
         'multipath_paths': {mp['wwid']: list(mp['paths'])
                             for mp in guest.multipath.maps.values()},
         'mountpoints': mountpoints,
+        'block_sizes': block_sizes,
         'persistent': _persistent(guest),
         'etc_files': {p: c for p, c in sorted(guest.store.files.items())
                       if p.startswith(_ETC_PREFIXES)},
