@@ -39,6 +39,7 @@ import concurrent.futures
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -48,6 +49,7 @@ import uuid
 
 import yaml
 
+from tools.fullstack import aa_checks
 from tools.fullstack import harness
 
 MARKER = b'cinder-zvm aa: data of volume '
@@ -117,11 +119,14 @@ class Services:
                 return
             time.sleep(0.2)
 
+    def env(self, name):
+        return dict(e.decode().split('=', 1) for e in
+                    self._read(name, 'env').split(b'\0') if b'=' in e)
+
     def start(self, name, drop=()):
         cmd = [a.decode() for a in self._read(name, 'cmd').split(b'\0')
                if a and a.decode() not in drop]
-        env = dict(e.decode().split('=', 1) for e in
-                   self._read(name, 'env').split(b'\0') if b'=' in e)
+        env = self.env(name)
         log = open(os.path.join(self.logs, name + '.log'), 'ab')
         proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log,
                                 stdin=subprocess.DEVNULL,
@@ -158,12 +163,26 @@ class AA:
         from zvm_sim.admin_client import AdminClient
         self.admin = AdminClient(args.sim_url, ca_file=args.sim_ca or None)
         self.live = {}            # LUN -> volume id holding it
+        self.clients = threading.local()
         self.guard = threading.Lock()
 
     # -- cinder: API and database -----------------------------------------
 
     def api(self, service=False):
-        return harness.noauth_cinder(self.args.api, service)
+        """This thread's cinder client, made once and reused.
+
+        A new client per call leaves its keep-alive connection open until
+        the garbage collector finds it; cinder-api (eventlet wsgi, one
+        worker) gives each open connection one of its 100 green threads
+        for client_socket_timeout (900 s), so after about a hundred such
+        clients it stops answering anyone.
+        """
+        key = 'service' if service else 'user'
+        client = getattr(self.clients, key, None)
+        if client is None:
+            client = harness.noauth_cinder(self.args.api, service)
+            setattr(self.clients, key, client)
+        return client
 
     def sql(self, query, *params):
         import pymysql
@@ -342,6 +361,7 @@ class AA:
             harness.wait_until(self.unlock, 60, 'simulator back')
         elif phase == 'rabbit':
             self.services.restart('rabbitmq')
+            self.lost_delete(counts)
         elif phase == 'etcd':
             self.services.restart('etcd')
         elif phase == 'wipe-kill':
@@ -354,6 +374,34 @@ class AA:
             for name in ('cinder-volume-aa-a', 'cinder-volume-aa-b'):
                 self.services.start(name)
         counts.add('fault_seconds', int(time.monotonic() - t))
+
+    def lost_delete(self, counts):
+        """A delete cast while no cinder-volume has its queue: lost.
+
+        The broker restarted with both services down has none of their
+        (non-durable) queues, so the cast is dropped; the volume stays
+        ``deleting`` after they come back, with no worker row for cinder's
+        cleanup to find (aa_checks).  What a broker restart does by chance
+        to the requests of its first seconds, made certain.
+        """
+        api = self.api()
+        vol = self.retry(lambda: api.volumes.create(
+            1, name='aa-rabbit-lost-delete', volume_type='aa'), counts)
+        if self.wait_volume(vol.id, ('available', 'error'), counts,
+                            300) != 'available':
+            counts.add('lost_delete_not_available')
+            return
+        names = ('cinder-volume-aa-a', 'cinder-volume-aa-b')
+        for name in names:
+            self.services.kill(name)
+        self.services.restart('rabbitmq')
+        port = int(self.services.env('rabbitmq')['RABBITMQ_NODE_PORT'])
+        harness.wait_until(lambda: _listening(port), 120, 'RabbitMQ back', 1)
+        self.retry(lambda: api.volumes.delete(vol.id), counts)
+        counts.add('lost_delete', note='volume %s deleted while no '
+                   'cinder-volume had a queue' % vol.id)
+        for name in names:
+            self.services.start(name)
 
     # -- a phase ---------------------------------------------------------------
 
@@ -418,7 +466,11 @@ class AA:
             harness.wait_until(quiet, 300, 'no volume in a transient state', 5)
         except harness.StepFailed:
             pass
-        stuck = {v: s for v, (s, _p) in self.volumes().items() if s in TRANSIENT}
+        stuck = {v: (s, p) for v, (s, p) in self.volumes().items()
+                 if s in TRANSIENT}
+        workers = {r[0]: r[1] for r in self.sql(
+            'SELECT resource_id, service_id FROM workers')}
+        rows_before = self.rows()
         api = self.api()
         for vid, (status, _p) in self.volumes().items():
             if vid in stuck:
@@ -442,6 +494,9 @@ class AA:
             counts.add('settle_timeout', note=str(e))
         live = self.volumes()
         rows = self.rows()
+        verdicts = aa_checks.judge_stuck(stuck, workers, rows_before, rows,
+                                         set(stuck) - set(live))
+        unexplained = [v for v, j in verdicts.items() if not j['ok']]
         owners = collections.Counter(
             p.rsplit(':', 1)[1] for _s, p in live.values() if p)
         leaks = [r for r in rows if r['status'] != 'free' and
@@ -462,15 +517,22 @@ class AA:
                 n - 1 for n in owners.values() if n > 1),
             'leaks': len(leaks), 'luns_lost': LUNS - len(rows),
             'stuck': len(stuck),
+            'stuck_unreconciled': len(unexplained),
             'data_readable': c['readable'] + readable,
             'errors_cleaned': sum(v for k, v in c.items()
                                   if k.startswith('cleaned_') and
                                   k != 'cleaned_stuck'),
             'counts': dict(c), 'notes': counts.notes[-20:],
-            'leaked_rows': leaks[:10], 'stuck_volumes': stuck,
+            'leaked_rows': leaks[:10], 'stuck_volumes': verdicts,
         }
+        for vid, verdict in verdicts.items():
+            say('stuck %s %s: %s; pool: %s; reset and delete %s' % (
+                verdict['status'], vid, verdict['cause'], verdict['pool'],
+                'freed it' if verdict['reconciled'] else 'did NOT free it'))
+        # A stuck volume fails the phase unless it is cinder's lost request
+        # and reconcilable (aa_checks).
         result['ok'] = not (result['double_allocations'] or result['leaks'] or
-                            result['luns_lost'] or result['stuck'] or
+                            result['luns_lost'] or unexplained or
                             result['data_readable'])
         return result
 
@@ -489,7 +551,8 @@ class AA:
             result = self.phase(phase, ops)
             results.append(result)
             say('%s %s: creates %d, deletes %d, nova attach/detach %d/%d, '
-                'double allocations %d, leaks %d, LUNs lost %d, stuck %d, '
+                'double allocations %d, leaks %d, LUNs lost %d, stuck %d '
+                '(%d not reconcilable), '
                 'data readable %d, errors cleaned by cinder %d, creates by '
                 'service %s, %d s' % (
                     'PASS' if result['ok'] else 'FAIL', phase,
@@ -497,9 +560,18 @@ class AA:
                     result['nova_attaches'], result['nova_detaches'],
                     result['double_allocations'], result['leaks'],
                     result['luns_lost'], result['stuck'],
+                    result['stuck_unreconciled'],
                     result['data_readable'], result['errors_cleaned'],
                     result['creates_by_service'], result['seconds']))
         return results
+
+
+def _listening(port):
+    try:
+        socket.create_connection(('127.0.0.1', port), 2).close()
+        return True
+    except OSError:
+        return False
 
 
 def say(text):
