@@ -470,6 +470,8 @@ class AA:
                  if s in TRANSIENT}
         workers = {r[0]: r[1] for r in self.sql(
             'SELECT resource_id, service_id FROM workers')}
+        volume_services = {r[0] for r in self.sql(
+            "SELECT id FROM services WHERE `binary` = 'cinder-volume'")}
         rows_before = self.rows()
         api = self.api()
         for vid, (status, _p) in self.volumes().items():
@@ -494,7 +496,8 @@ class AA:
             counts.add('settle_timeout', note=str(e))
         live = self.volumes()
         rows = self.rows()
-        verdicts = aa_checks.judge_stuck(stuck, workers, rows_before, rows,
+        verdicts = aa_checks.judge_stuck(stuck, workers, volume_services,
+                                         rows_before, rows,
                                          set(stuck) - set(live))
         unexplained = [v for v, j in verdicts.items() if not j['ok']]
         owners = collections.Counter(

@@ -5,22 +5,22 @@ cinder's, not the driver's: a request cast over RabbitMQ while the broker
 restarts is dropped when the target's queue does not exist (cinder's
 queues are not durable by default, and a restarted broker has none until
 each consumer declares its own again).  cinder's own cleanup cannot see
-such a volume: it cleans what its ``workers`` table lists, and a delete
-gets its worker row only when a cinder-volume starts it (cinder 29
-volume/manager.py ``@objects.Volume.set_workers`` on delete_volume), a
-create gets one without a service at the API (scheduler/rpcapi.py,
-objects/cleanable.py create_worker) that a service claims when it starts
-the work.  An operator resets the state
-and deletes again.
+such a volume.  It works from the ``workers`` table: cinder-api writes a
+row without a service for each create and delete (cinder 29
+objects/cleanable.py create_worker), the service that starts the work
+claims it (``set_workers``: the scheduler for a create, then the
+cinder-volume), and a service cleans, at its start, only the rows it
+claimed.  A row that no cinder-volume claimed is cleaned by nobody.  An
+operator resets the state and deletes again.
 
-The scenario therefore accepts a stuck volume when (1) cinder never gave
-it to a service (no worker row), (2) the pool still says what cinder's
-database says (its LUN held by it, or no LUN when it has none), and (3) the
-operator's reset and delete then free that LUN.  Anything else fails.
+The scenario therefore accepts a stuck volume when (1) no cinder-volume
+claimed its request (no worker row, one without a service, or one of the
+scheduler's), (2) the pool still says what cinder's database says (its
+LUN held by it, or no LUN when it has none), and (3) the operator's reset
+and delete then free that LUN.  Anything else fails.
 """
 
-LOST_REQUEST = ('request never taken by a cinder service (no worker row, or '
-                'one without a service)')
+LOST_REQUEST = 'request never reached a cinder-volume'
 
 
 def lun_of(provider_id):
@@ -48,11 +48,13 @@ def pool_view(vid, provider_id, rows):
     return False, 'LUN %s owned by %s' % (lun, row['owner'] or '-')
 
 
-def judge_stuck(stuck, workers, rows_before, rows_after, gone):
+def judge_stuck(stuck, workers, volume_services, rows_before, rows_after,
+                gone):
     """{vid: verdict} for the volumes found stuck.
 
     stuck: {vid: (status, provider_id)}; workers: {vid: service id or
-    None} of cinder's workers rows; rows_before/after: the pool around the
+    None} of cinder's workers rows; volume_services: the ids of the
+    cinder-volume services; rows_before/after: the pool around the
     operator's reset and delete; gone: vids deleted by it.  A verdict is a
     dict with ``ok`` and the reasons.
     """
@@ -64,11 +66,12 @@ def judge_stuck(stuck, workers, rows_before, rows_after, gone):
         freed = vid in gone and not [
             r for r in rows_after
             if r['owner'] in ('volume-' + vid, 'wipe-' + vid)]
-        lost = workers.get(vid) is None
+        lost = workers.get(vid) not in volume_services
         verdicts[vid] = {
             'status': status, 'pool': said,
-            'cause': LOST_REQUEST if lost else
-            'worker row of service %s' % workers[vid],
+            'cause': '%s (worker row of service %s)' % (
+                LOST_REQUEST if lost else 'taken by a cinder-volume',
+                workers.get(vid, '-')),
             'reconciled': freed,
             'lun_after': [(r['status'], r['owner']) for r in after],
             'ok': lost and consistent and freed,
