@@ -13,7 +13,9 @@ nova-side attaches and detaches, with one fault in the middle:
 aa             kill -9 of cinder-volume aa-a at a third of the operations,
                restarted at the half or after 60 s
 sim-restart    the simulator (xCAT) killed and restarted
-rabbit         RabbitMQ killed and restarted
+rabbit         RabbitMQ killed and restarted; then once more with both
+               cinder-volume services down and a delete sent meanwhile
+               (lost: cinder's queues are not durable)
 etcd           the etcd member killed and restarted
 wipe-kill      both cinder-volume services killed while a LUN is
                quarantined for its wipe, then restarted
@@ -26,6 +28,8 @@ held it, or held by two live volumes), leaks (a pool row owned by no live
 volume), LUNs lost (rows gone from the pool), volumes stuck in a
 transient state, and LUNs whose next owner could read a deleted volume's
 data (each volume writes a marker on its LUN; a new volume must find none).
+A stuck volume passes only as cinder's lost request that an operator's
+reset and delete reconcile (aa_checks).
 
 Usage (from tools/fullstack.sh):
   python -m tools.fullstack.aa run --api URL/v3 --db-url URL --sim-url URL
@@ -39,8 +43,6 @@ import concurrent.futures
 import json
 import os
 import signal
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -50,6 +52,7 @@ import uuid
 import yaml
 
 from tools.fullstack import aa_checks
+from tools.fullstack import aa_services
 from tools.fullstack import harness
 
 MARKER = b'cinder-zvm aa: data of volume '
@@ -94,52 +97,6 @@ def topology():
                          'pools': {POOL: rows}, 'guests': guests}]}
 
 
-class Services:
-    """The servers fullstack.sh started: kill -9 and restart by name."""
-
-    def __init__(self, work):
-        self.dir = os.path.join(work, 'services')
-        self.logs = os.path.join(work, 'logs')
-
-    def _read(self, name, ext):
-        with open(os.path.join(self.dir, '%s.%s' % (name, ext)), 'rb') as f:
-            return f.read()
-
-    def kill(self, name):
-        pgid = int(self._read(name, 'pgid'))
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(pgid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.2)
-
-    def env(self, name):
-        return dict(e.decode().split('=', 1) for e in
-                    self._read(name, 'env').split(b'\0') if b'=' in e)
-
-    def start(self, name, drop=()):
-        cmd = [a.decode() for a in self._read(name, 'cmd').split(b'\0')
-               if a and a.decode() not in drop]
-        env = self.env(name)
-        log = open(os.path.join(self.logs, name + '.log'), 'ab')
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log,
-                                stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-        log.close()
-        with open(os.path.join(self.dir, name + '.pgid'), 'w') as f:
-            f.write('%d\n' % proc.pid)
-
-    def restart(self, name, drop=()):
-        self.kill(name)
-        self.start(name, drop)
-
-
 class Counts:
     def __init__(self):
         self.c = collections.Counter()
@@ -159,7 +116,7 @@ class AA:
     def __init__(self, args):
         self.args = args
         self.work = args.workdir
-        self.services = Services(self.work)
+        self.services = aa_services.Services(self.work)
         from zvm_sim.admin_client import AdminClient
         self.admin = AdminClient(args.sim_url, ca_file=args.sim_ca or None)
         self.live = {}            # LUN -> volume id holding it
@@ -396,7 +353,7 @@ class AA:
             self.services.kill(name)
         self.services.restart('rabbitmq')
         port = int(self.services.env('rabbitmq')['RABBITMQ_NODE_PORT'])
-        harness.wait_until(lambda: _listening(port), 120, 'RabbitMQ back', 1)
+        harness.wait_until(lambda: aa_services.listening(port), 120, 'RabbitMQ back', 1)
         self.retry(lambda: api.volumes.delete(vol.id), counts)
         counts.add('lost_delete', note='volume %s deleted while no '
                    'cinder-volume had a queue' % vol.id)
@@ -567,14 +524,6 @@ class AA:
                     result['data_readable'], result['errors_cleaned'],
                     result['creates_by_service'], result['seconds']))
         return results
-
-
-def _listening(port):
-    try:
-        socket.create_connection(('127.0.0.1', port), 2).close()
-        return True
-    except OSError:
-        return False
 
 
 def say(text):
