@@ -249,12 +249,18 @@ class ZVMFCPBackend(object):
     @contextlib.contextmanager
     def lock(self, pool):
         held = self.held_pools()
-        with locking.pool_lock(self.lock_scope, pool):
-            held.add(pool)
-            try:
-                yield
-            finally:
-                held.discard(pool)
+        timeout = self.configuration.safe_get('zvm_pool_lock_timeout') or 300
+        try:
+            with locking.pool_lock(self.lock_scope, pool, timeout,
+                                   'cinder-volume %s' % self.hypervisor):
+                held.add(pool)
+                try:
+                    yield
+                finally:
+                    held.discard(pool)
+        except locking.LockWaitTimeout as exc:
+            raise _backend_error('pool %(pool)s of %(hv)s: %(exc)s',
+                                 pool=pool, hv=self.hypervisor, exc=str(exc))
 
     def held_pools(self):
         """The pools whose lock this thread holds (lock() is not re-entrant)."""

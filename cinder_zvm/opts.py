@@ -26,6 +26,15 @@ zvm_fcp_opts = [
                      'is reported to the scheduler as a cinder pool '
                      '(host@backend#pool). xCAT stores pool names in lower '
                      'case.'),
+    cfg.IntOpt('zvm_pool_lock_timeout',
+               default=300, min=1,
+               help='Seconds a pool edit waits for the pool file\'s '
+                    'coordination lock (shared with the other cinder-volume '
+                    'services of the cluster and with nova-compute) before '
+                    'it fails, naming the lock. Bounds the wait when the '
+                    'tooz backend ([coordination] backend_url) is lost or a '
+                    'holder hangs; set it to nova-compute\'s '
+                    '[zvm_volumeops] pool_lock_timeout.'),
 ]
 
 

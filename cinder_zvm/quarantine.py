@@ -44,6 +44,7 @@ from cinder_zvm import location
 from cinder_zvm import locking
 from cinder_zvm import ownership
 from zvm_xcat import exception as xcat_exc
+from zvm_xcat import lock_hold
 from zvm_xcat import zfcp
 
 LOG = logging.getLogger(__name__)
@@ -150,8 +151,9 @@ def wipe_and_release(backend, datapath, loc, size_bytes, object_id):
     """Wipe a quarantined LUN and free it; False if it stays quarantined."""
     args = {'lun': loc.source_name, 'pool': loc.pool, 'id': object_id,
             'hint': CLEAN_HINT}
-    lock = coordination.COORDINATOR.get_lock(locking.lock_name(
-        backend.lock_scope, 'wipe-%s-%s' % (loc.wwpns[0], loc.lun)))
+    name = locking.lock_name(backend.lock_scope,
+                             'wipe-%s-%s' % (loc.wwpns[0], loc.lun))
+    lock = coordination.COORDINATOR.get_lock(name)
     if not lock.acquire(blocking=False):
         LOG.info('LUN %(lun)s (wipe-%(id)s) is being wiped by another '
                  'process', args)
@@ -175,7 +177,8 @@ def wipe_and_release(backend, datapath, loc, size_bytes, object_id):
                 return False
             _release(backend, loc)
     finally:
-        lock.release()
+        # A failed release is retried, not left held (lock_hold).
+        lock_hold.release(lock, name, 'the wipe of wipe-%s' % object_id)
     LOG.info('LUN %(lun)s wiped and returned to pool %(pool)s (was '
              'wipe-%(id)s)', args)
     return True

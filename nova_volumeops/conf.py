@@ -67,6 +67,14 @@ volumeops_opts = [
                     '(instance -> FCP devices, volumes, in-flight '
                     'operations). Default: <state_path>/zvm_volumeops/'
                     'fcp_state.json.'),
+    cfg.IntOpt('pool_lock_timeout',
+               default=300, min=1,
+               help='Seconds an attach or detach waits for the pool file\'s '
+                    'lock (shared with cinder-volume through [coordination] '
+                    'backend_url) before it fails, naming the lock, and is '
+                    'rolled back. Bounds the wait when the tooz backend is '
+                    'lost or a holder hangs; set it to cinder\'s '
+                    'zvm_pool_lock_timeout.'),
     cfg.IntOpt('guest_script_timeout',
                default=600, min=10,
                help='Seconds xdsh waits for a volume script in the guest.'),

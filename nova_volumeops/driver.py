@@ -128,7 +128,8 @@ def build_volumeops(conf=CONF):
         client = xclient.XCATClient.from_config(group)
         locks = pool_lock.PoolLocks(
             conf[vconf.COORDINATION_GROUP].backend_url, client.server_url,
-            validate.node_name(group.zvm_hypervisor, 'zvm_hypervisor'))
+            validate.node_name(group.zvm_hypervisor, 'zvm_hypervisor'),
+            timeout=group.pool_lock_timeout)
         ops = volumeops.VolumeOps(
             client, fcp_state.FcpStateStore(state_file), group.zvm_hypervisor,
             group.fcp_list, conf.host, paths=group.paths_per_instance,

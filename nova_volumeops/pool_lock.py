@@ -23,24 +23,51 @@ directly, the way cinder.coordination.Coordinator does (a member id,
 ``start(start_heart=True)`` so that etcd/redis leases stay alive while a
 lock is held).  Without a backend URL the lock is only process-local,
 which is what nova_volumeops did before; a warning says so at start.
+
+The wait for a lock is bounded (``[zvm_volumeops] pool_lock_timeout``) and
+a release that fails is retried instead of being left held
+(zvm_xcat.lock_hold).
 """
 
 import logging
 import threading
 import uuid
 
+from zvm_xcat import lock_hold
 from zvm_xcat import pool_lock as names
 
 LOG = logging.getLogger(__name__)
 
 
-class PoolLocks:
-    """``locks(pool)`` -> a context manager holding that pool file's lock."""
+class _LocalLock:
+    """A process-local lock that takes tooz's ``acquire(blocking=<s>)``."""
 
-    def __init__(self, backend_url, server, hypervisor, member=None):
+    def __init__(self):
+        self._lock = threading.Lock()
+
+    def acquire(self, blocking=True):
+        if isinstance(blocking, bool):
+            return self._lock.acquire(blocking)
+        return self._lock.acquire(timeout=blocking)
+
+    def release(self):
+        self._lock.release()
+        return True
+
+
+class PoolLocks:
+    """``locks(pool)`` -> a context manager holding that pool file's lock.
+
+    It raises lock_hold.LockWaitTimeout when the lock stays taken for
+    ``timeout`` seconds.
+    """
+
+    def __init__(self, backend_url, server, hypervisor, member=None,
+                 timeout=300):
         self.backend_url = backend_url
         self.server = server
         self.hypervisor = hypervisor
+        self.timeout = timeout
         self.member = member or 'nova-volumeops-%s' % uuid.uuid4().hex
         self._coordinator = None
         self._local = {}
@@ -67,9 +94,14 @@ class PoolLocks:
     def name(self, pool):
         return names.tooz_name(self.server, self.hypervisor, pool)
 
-    def __call__(self, pool):
+    def lock(self, pool):
+        """The bare lock of the pool (tooz's, or this process's own)."""
         name = self.name(pool)
         if self._coordinator is not None:
             return self._coordinator.get_lock(name)
         with self._guard:
-            return self._local.setdefault(name, threading.Lock())
+            return self._local.setdefault(name, _LocalLock())
+
+    def __call__(self, pool):
+        return lock_hold.hold(self.lock(pool), self.name(pool), self.timeout,
+                              'nova-compute (%s)' % self.member)

@@ -36,6 +36,8 @@ ensure_test_venv || exit 2
 missing=()
 command -v qemu-img >/dev/null || missing+=(qemu-utils)
 command -v shellcheck >/dev/null || missing+=(shellcheck)
+# etcd: the pool lock restarted under a holder (tests/common/functional/test_lock_etcd.py).
+[ -x /usr/bin/etcd ] || missing+=(etcd-server)
 # perl with XML::Simple runs xCAT's own zvm.pm (tests/oracle, +realxcat runs).
 perl -MXML::Simple -MJSON::PP -e 1 2>/dev/null || missing+=(perl libxml-simple-perl)
 if [ ${#missing[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then

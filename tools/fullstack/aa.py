@@ -13,7 +13,9 @@ nova-side attaches and detaches, with one fault in the middle:
 aa             kill -9 of cinder-volume aa-a at a third of the operations,
                restarted at the half or after 60 s
 sim-restart    the simulator (xCAT) killed and restarted
-rabbit         RabbitMQ killed and restarted
+rabbit         RabbitMQ killed and restarted; then once more with both
+               cinder-volume services down and a delete sent meanwhile
+               (lost: cinder's queues are not durable)
 etcd           the etcd member killed and restarted
 wipe-kill      both cinder-volume services killed while a LUN is
                quarantined for its wipe, then restarted
@@ -26,6 +28,8 @@ held it, or held by two live volumes), leaks (a pool row owned by no live
 volume), LUNs lost (rows gone from the pool), volumes stuck in a
 transient state, and LUNs whose next owner could read a deleted volume's
 data (each volume writes a marker on its LUN; a new volume must find none).
+A stuck volume passes only as cinder's lost request that an operator's
+reset and delete reconcile (aa_checks).
 
 Usage (from tools/fullstack.sh):
   python -m tools.fullstack.aa run --api URL/v3 --db-url URL --sim-url URL
@@ -39,7 +43,6 @@ import concurrent.futures
 import json
 import os
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -48,6 +51,8 @@ import uuid
 
 import yaml
 
+from tools.fullstack import aa_checks
+from tools.fullstack import aa_services
 from tools.fullstack import harness
 
 MARKER = b'cinder-zvm aa: data of volume '
@@ -92,49 +97,6 @@ def topology():
                          'pools': {POOL: rows}, 'guests': guests}]}
 
 
-class Services:
-    """The servers fullstack.sh started: kill -9 and restart by name."""
-
-    def __init__(self, work):
-        self.dir = os.path.join(work, 'services')
-        self.logs = os.path.join(work, 'logs')
-
-    def _read(self, name, ext):
-        with open(os.path.join(self.dir, '%s.%s' % (name, ext)), 'rb') as f:
-            return f.read()
-
-    def kill(self, name):
-        pgid = int(self._read(name, 'pgid'))
-        try:
-            os.killpg(pgid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                os.killpg(pgid, 0)
-            except ProcessLookupError:
-                return
-            time.sleep(0.2)
-
-    def start(self, name, drop=()):
-        cmd = [a.decode() for a in self._read(name, 'cmd').split(b'\0')
-               if a and a.decode() not in drop]
-        env = dict(e.decode().split('=', 1) for e in
-                   self._read(name, 'env').split(b'\0') if b'=' in e)
-        log = open(os.path.join(self.logs, name + '.log'), 'ab')
-        proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=log,
-                                stdin=subprocess.DEVNULL,
-                                start_new_session=True)
-        log.close()
-        with open(os.path.join(self.dir, name + '.pgid'), 'w') as f:
-            f.write('%d\n' % proc.pid)
-
-    def restart(self, name, drop=()):
-        self.kill(name)
-        self.start(name, drop)
-
-
 class Counts:
     def __init__(self):
         self.c = collections.Counter()
@@ -154,16 +116,30 @@ class AA:
     def __init__(self, args):
         self.args = args
         self.work = args.workdir
-        self.services = Services(self.work)
+        self.services = aa_services.Services(self.work)
         from zvm_sim.admin_client import AdminClient
         self.admin = AdminClient(args.sim_url, ca_file=args.sim_ca or None)
         self.live = {}            # LUN -> volume id holding it
+        self.clients = threading.local()
         self.guard = threading.Lock()
 
     # -- cinder: API and database -----------------------------------------
 
     def api(self, service=False):
-        return harness.noauth_cinder(self.args.api, service)
+        """This thread's cinder client, made once and reused.
+
+        A new client per call leaves its keep-alive connection open until
+        the garbage collector finds it; cinder-api (eventlet wsgi, one
+        worker) gives each open connection one of its 100 green threads
+        for client_socket_timeout (900 s), so after about a hundred such
+        clients it stops answering anyone.
+        """
+        key = 'service' if service else 'user'
+        client = getattr(self.clients, key, None)
+        if client is None:
+            client = harness.noauth_cinder(self.args.api, service)
+            setattr(self.clients, key, client)
+        return client
 
     def sql(self, query, *params):
         import pymysql
@@ -342,6 +318,7 @@ class AA:
             harness.wait_until(self.unlock, 60, 'simulator back')
         elif phase == 'rabbit':
             self.services.restart('rabbitmq')
+            self.lost_delete(counts)
         elif phase == 'etcd':
             self.services.restart('etcd')
         elif phase == 'wipe-kill':
@@ -354,6 +331,34 @@ class AA:
             for name in ('cinder-volume-aa-a', 'cinder-volume-aa-b'):
                 self.services.start(name)
         counts.add('fault_seconds', int(time.monotonic() - t))
+
+    def lost_delete(self, counts):
+        """A delete cast while no cinder-volume has its queue: lost.
+
+        The broker restarted with both services down has none of their
+        (non-durable) queues, so the cast is dropped; the volume stays
+        ``deleting`` after they come back, with no worker row for cinder's
+        cleanup to find (aa_checks).  What a broker restart does by chance
+        to the requests of its first seconds, made certain.
+        """
+        api = self.api()
+        vol = self.retry(lambda: api.volumes.create(
+            1, name='aa-rabbit-lost-delete', volume_type='aa'), counts)
+        if self.wait_volume(vol.id, ('available', 'error'), counts,
+                            300) != 'available':
+            counts.add('lost_delete_not_available')
+            return
+        names = ('cinder-volume-aa-a', 'cinder-volume-aa-b')
+        for name in names:
+            self.services.kill(name)
+        self.services.restart('rabbitmq')
+        port = int(self.services.env('rabbitmq')['RABBITMQ_NODE_PORT'])
+        harness.wait_until(lambda: aa_services.listening(port), 120, 'RabbitMQ back', 1)
+        self.retry(lambda: api.volumes.delete(vol.id), counts)
+        counts.add('lost_delete', note='volume %s deleted while no '
+                   'cinder-volume had a queue' % vol.id)
+        for name in names:
+            self.services.start(name)
 
     # -- a phase ---------------------------------------------------------------
 
@@ -418,7 +423,13 @@ class AA:
             harness.wait_until(quiet, 300, 'no volume in a transient state', 5)
         except harness.StepFailed:
             pass
-        stuck = {v: s for v, (s, _p) in self.volumes().items() if s in TRANSIENT}
+        stuck = {v: (s, p) for v, (s, p) in self.volumes().items()
+                 if s in TRANSIENT}
+        workers = {r[0]: r[1] for r in self.sql(
+            'SELECT resource_id, service_id FROM workers')}
+        volume_services = {r[0] for r in self.sql(
+            "SELECT id FROM services WHERE `binary` = 'cinder-volume'")}
+        rows_before = self.rows()
         api = self.api()
         for vid, (status, _p) in self.volumes().items():
             if vid in stuck:
@@ -442,6 +453,10 @@ class AA:
             counts.add('settle_timeout', note=str(e))
         live = self.volumes()
         rows = self.rows()
+        verdicts = aa_checks.judge_stuck(stuck, workers, volume_services,
+                                         rows_before, rows,
+                                         set(stuck) - set(live))
+        unexplained = [v for v, j in verdicts.items() if not j['ok']]
         owners = collections.Counter(
             p.rsplit(':', 1)[1] for _s, p in live.values() if p)
         leaks = [r for r in rows if r['status'] != 'free' and
@@ -462,15 +477,22 @@ class AA:
                 n - 1 for n in owners.values() if n > 1),
             'leaks': len(leaks), 'luns_lost': LUNS - len(rows),
             'stuck': len(stuck),
+            'stuck_unreconciled': len(unexplained),
             'data_readable': c['readable'] + readable,
             'errors_cleaned': sum(v for k, v in c.items()
                                   if k.startswith('cleaned_') and
                                   k != 'cleaned_stuck'),
             'counts': dict(c), 'notes': counts.notes[-20:],
-            'leaked_rows': leaks[:10], 'stuck_volumes': stuck,
+            'leaked_rows': leaks[:10], 'stuck_volumes': verdicts,
         }
+        for vid, verdict in verdicts.items():
+            say('stuck %s %s: %s; pool: %s; reset and delete %s' % (
+                verdict['status'], vid, verdict['cause'], verdict['pool'],
+                'freed it' if verdict['reconciled'] else 'did NOT free it'))
+        # A stuck volume fails the phase unless it is cinder's lost request
+        # and reconcilable (aa_checks).
         result['ok'] = not (result['double_allocations'] or result['leaks'] or
-                            result['luns_lost'] or result['stuck'] or
+                            result['luns_lost'] or unexplained or
                             result['data_readable'])
         return result
 
@@ -489,7 +511,8 @@ class AA:
             result = self.phase(phase, ops)
             results.append(result)
             say('%s %s: creates %d, deletes %d, nova attach/detach %d/%d, '
-                'double allocations %d, leaks %d, LUNs lost %d, stuck %d, '
+                'double allocations %d, leaks %d, LUNs lost %d, stuck %d '
+                '(%d not reconcilable), '
                 'data readable %d, errors cleaned by cinder %d, creates by '
                 'service %s, %d s' % (
                     'PASS' if result['ok'] else 'FAIL', phase,
@@ -497,6 +520,7 @@ class AA:
                     result['nova_attaches'], result['nova_detaches'],
                     result['double_allocations'], result['leaks'],
                     result['luns_lost'], result['stuck'],
+                    result['stuck_unreconciled'],
                     result['data_readable'], result['errors_cleaned'],
                     result['creates_by_service'], result['seconds']))
         return results

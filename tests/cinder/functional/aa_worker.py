@@ -46,7 +46,7 @@ def main(argv):
     conf([], project='cinder', default_config_files=[config_file])
     coordination.COORDINATOR.start()
     if '--no-lock' in argv:
-        locking.pool_lock = lambda scope, pool: contextlib.nullcontext()
+        locking.pool_lock = lambda *args, **kwargs: contextlib.nullcontext()
 
     backend = conf.enabled_backends[0]
     config = configuration.Configuration(

@@ -165,8 +165,23 @@ class CreateDeleteTest(DriverTestBase):
             self.drv.create_volume(self.volume(provider_location=None))
         lock.assert_called_once_with(
             'zvm-fcp-https_xcat.example.com_443_xcatws-zvm1-gold')
-        lock.return_value.__enter__.assert_called_once_with()
-        lock.return_value.__exit__.assert_called_once()
+        # a bounded wait (zvm_pool_lock_timeout), then released
+        lock.return_value.acquire.assert_called_once_with(blocking=300.0)
+        lock.return_value.release.assert_called_once_with()
+
+    def test_create_fails_when_the_pool_lock_stays_taken(self):
+        self.override_config('zvm_pool_lock_timeout', 42, group=GROUP)
+        with mock.patch('cinder.coordination.COORDINATOR.get_lock') as lock:
+            lock.return_value.acquire.return_value = False
+            exc = self.assertRaises(exception.VolumeBackendAPIException,
+                                    self.drv.create_volume,
+                                    self.volume(provider_location=None))
+        lock.return_value.acquire.assert_called_once_with(blocking=42.0)
+        self.assertIn('pool gold of zvm1: pool lock zvm-fcp-https_xcat.'
+                      'example.com_443_xcatws-zvm1-gold not acquired in 42 s',
+                      str(exc))
+        self.zfcp.reserve.assert_not_called()
+        lock.return_value.release.assert_not_called()
 
     def test_create_no_lun_names_pool_and_size(self):
         self.zfcp.reserve.side_effect = xexc.XCATCommandError(

@@ -35,7 +35,7 @@ class SharedPoolLockTest(cinder_test.TestCase):
         scope = locking.scope(SERVER, 'ZVM1')
         with mock.patch.object(coordination.COORDINATOR,
                                'coordinator') as tooz:
-            locking.pool_lock(scope, 'Gold')
+            locking.pool_lock(scope, 'Gold', 300)
         tooz.get_lock.assert_called_once_with(
             pool_lock.tooz_name(SERVER, 'ZVM1', 'Gold'))
 

@@ -19,6 +19,7 @@ from tooz import coordination
 
 from nova_volumeops import pool_lock
 from nova_volumeops import steps
+from zvm_xcat import lock_hold
 from zvm_xcat import pool_lock as names
 
 SERVER = 'https://xcat.example.com:443/xcatws'
@@ -45,14 +46,35 @@ class PoolLocksTest(testtools.TestCase):
             b'cinder-zvm-fcp-https_xcat.example.com_443_xcatws-zvm1-gold')
         self.assertTrue(held.acquire(blocking=False))
         try:
-            self.assertFalse(locks('gold').acquire(blocking=False))
-            other_pool = locks('silver')
+            self.assertFalse(locks.lock('gold').acquire(blocking=False))
+            other_pool = locks.lock('silver')
             self.assertTrue(other_pool.acquire(blocking=False))
             other_pool.release()
         finally:
             held.release()
         with locks('gold'):
             self.assertFalse(held.acquire(blocking=False))
+
+    def test_wait_for_a_held_lock_is_bounded(self):
+        locks = pool_lock.PoolLocks(self.url, SERVER, 'zvm1', timeout=0.5)
+        locks.start()
+        self.addCleanup(locks.stop)
+        held = self.other_member().get_lock(locks.name('gold'))
+        self.assertTrue(held.acquire(blocking=False))
+        self.addCleanup(held.release)
+        exc = self.assertRaises(lock_hold.LockWaitTimeout,
+                                locks('gold').__enter__)
+        self.assertIn('pool lock cinder-zvm-fcp-https_xcat.example.com_443_'
+                      'xcatws-zvm1-gold not acquired in 0 s', str(exc))
+
+    def test_local_lock_wait_is_bounded_too(self):
+        locks = pool_lock.PoolLocks(None, SERVER, 'zvm1', timeout=0.2)
+        with locks('gold'):
+            exc = self.assertRaises(lock_hold.LockWaitTimeout,
+                                    locks('gold').__enter__)
+        self.assertIn('held in this process by nova-compute', str(exc))
+        with locks('gold'):     # released: free again
+            pass
 
     def test_name_is_the_shared_helpers(self):
         locks = pool_lock.PoolLocks(self.url, SERVER, 'zvm1')
@@ -65,8 +87,8 @@ class PoolLocksTest(testtools.TestCase):
         locks.start()
         self.assertIn('backend_url is not set', logger.output)
         with locks('gold'):
-            self.assertFalse(locks('gold').acquire(blocking=False))
-        self.assertTrue(locks('gold').acquire(blocking=False))
+            self.assertFalse(locks.lock('gold').acquire(blocking=False))
+        self.assertTrue(locks.lock('gold').acquire(blocking=False))
 
 
 class StepRunnerHoldsTheLockTest(testtools.TestCase):
