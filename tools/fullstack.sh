@@ -46,7 +46,7 @@
 # script started is stopped on exit, also on failure or interrupt (each
 # server runs in its own process group, which is killed as a whole).
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 TOP=$PWD
 OPENSTACK=
 OPENSTACK_ARG=
@@ -354,14 +354,18 @@ wait_scenario() {
     return $rc
 }
 
-run_os_scenario() {
+# run_cli_scenario MODULE RESULTS: a scenario of tools/fullstack driven by the
+# openstack CLI as the admin of keystone, its step results in $WORK/RESULTS.
+run_cli_scenario() {
     os_cli_env
-    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.os_scenario \
+    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m "tools.fullstack.$1" \
         --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
-        --counts "$WORK/scenario.counts" --results "$WORK/scenario.json" \
+        --counts "$WORK/scenario.counts" --results "$WORK/$2" \
         --t0-ns "$T0" &
     wait_scenario $!
 }
+
+run_os_scenario() { run_cli_scenario os_scenario scenario.json; }
 
 run_scenario() {
     if [ -n "$TEMPEST" ]; then

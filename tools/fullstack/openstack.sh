@@ -178,11 +178,4 @@ EOF2
 
 # tools/fullstack/backup_scenario.py after the openstack scenario: backup and
 # restore through cinder-backup, data compared byte for byte.
-run_backup_scenario() {
-    os_cli_env
-    PATH=$VENV/bin:$PATH setsid "$VENV/bin/python" -m tools.fullstack.backup_scenario \
-        --sim-url "$SIM_URL" --sim-ca "$SIM_CA" --workdir "$WORK" \
-        --counts "$WORK/scenario.counts" --results "$WORK/backup.json" \
-        --t0-ns "$T0" &
-    wait_scenario $!
-}
+run_backup_scenario() { run_cli_scenario backup_scenario backup.json; }

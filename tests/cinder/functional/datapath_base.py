@@ -220,12 +220,20 @@ class DataPathTestCase(base.SimulatorTestCase):
         """
         self.driver_log = self.useFixture(fixtures.FakeLogger(
             name='cinder_zvm', level=logging.WARNING))
+        values = {'zvm_wipe_retry_interval': 0}
+        values.update(overrides)
+        return self.start_node_backend(**values).driver
+
+    def start_node_backend(self, pools=('gold',), **overrides):
+        """A VolumeManager of zvm1 with this test case's Cinder node.
+
+        Only the given pools; the Cinder node (its FCP devices, sysfs and
+        /dev roots) is what the data path attaches LUNs on.
+        """
         values = {k: v for k, v in self.conf_values.items()
                   if k.startswith('zvm_cinder_node')}
-        values['zvm_wipe_retry_interval'] = 0
         values.update(overrides)
-        return self.start_backend('zvm1', zvm_scsi_pool=['gold'],
-                                  **values).driver
+        return self.start_backend('zvm1', zvm_scsi_pool=list(pools), **values)
 
     def assertLunSize(self, obj, size):
         """The LUN kept its size, as a block device does (blockdev.py)."""

@@ -70,10 +70,7 @@ class BackupTest(dpb.DataPathTestCase):
 
     def setUp(self):
         super().setUp()
-        self.mgr = self.start_backend(
-            'zvm1', zvm_scsi_pool=['gold'],
-            **{k: v for k, v in self.conf_values.items()
-               if k.startswith('zvm_cinder_node')})
+        self.mgr = self.start_node_backend()
         # Imported once cinder's objects are registered (cinder.tests.unit
         # does it), as cinder-backup's own start does first; the POSIX
         # driver's module registers its options.

@@ -28,10 +28,7 @@ class ManagerDataPathTest(dpb.DataPathTestCase):
 
     def setUp(self):
         super().setUp()
-        self.mgr = self.start_backend(
-            'zvm1', zvm_scsi_pool=['gold'],
-            **{k: v for k, v in self.conf_values.items()
-               if k.startswith('zvm_cinder_node')})
+        self.mgr = self.start_node_backend()
         self.assertIsInstance(self.mgr.driver.datapath,
                               datapath.ZVMDataPath)
 

@@ -44,10 +44,7 @@ class MigrationTest(dpb.DataPathTestCase):
 
     def setUp(self):
         super().setUp()
-        self.mgr = self.start_backend(
-            'zvm1', zvm_scsi_pool=['gold', 'silver'],
-            **{k: v for k, v in self.conf_values.items()
-               if k.startswith('zvm_cinder_node')})
+        self.mgr = self.start_node_backend(pools=('gold', 'silver'))
         self.assertIsInstance(self.mgr.driver.datapath, datapath.ZVMDataPath)
         self.stats = self.mgr.driver.get_volume_stats(refresh=True)
         # cinder looks up the target's service (its availability zone)

@@ -46,10 +46,7 @@ class GenericMigrationTest(dpb.DataPathTestCase):
 
     def setUp(self):
         super().setUp()
-        self.mgr = self.start_backend(
-            'zvm1', zvm_scsi_pool=['gold'],
-            **{k: v for k, v in self.conf_values.items()
-               if k.startswith('zvm_cinder_node')})
+        self.mgr = self.start_node_backend()
         test_utils.create_service(self.ctxt, {
             'host': 'cinderhost@zvm1', 'binary': 'cinder-volume',
             'topic': 'cinder-volume',
