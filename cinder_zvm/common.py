@@ -259,7 +259,7 @@ class ZVMFCPBackend(object):
                 finally:
                     held.discard(pool)
         except locking.LockWaitTimeout as exc:
-            raise _backend_error('pool %(pool)s of %(hv)s: %(exc)s',
+            raise _backend_error(_('pool %(pool)s of %(hv)s: %(exc)s'),
                                  pool=pool, hv=self.hypervisor, exc=str(exc))
 
     def held_pools(self):
