@@ -16,8 +16,8 @@ TEMPEST_REGEX=${FULLSTACK_TEMPEST_REGEX:-'^(tempest\.api\.volume|cinder_tempest_
 # The simulator topology of the run (tools/fullstack/tempest-topology.yaml
 # says why it is shaped so), and 1 MiB wiped per deleted LUN instead of the
 # whole LUN: tempest deletes a few hundred volumes and snapshots, and whole
-# wipes of their 64 GiB LUNs would take hours and turn the sparse LUN files
-# into real ones (the disk fills). Tempest's volumes hold no one's data; the
+# wipes of their LUNs would take long and turn the sparse LUN files into
+# real ones (the disk fills). Tempest's volumes hold no one's data; the
 # wipe path (quarantine, wipe, free) still runs for every delete.
 # shellcheck disable=SC2034  # used by tools/fullstack.sh
 TEMPEST_TOPOLOGY=$TOP/tools/fullstack/tempest-topology.yaml
