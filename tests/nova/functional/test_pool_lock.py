@@ -26,12 +26,14 @@ import os
 import subprocess
 import sys
 import threading
+import unittest
 
 import fixtures
 
 from nova_volumeops import pool_lock
 from tests.nova.functional import base
 from tests.nova.functional import test_concurrency
+from zvm_sim.fixture import real_xcat_requested
 from zvm_xcat import zfcp
 
 SCRIPT = os.path.join(os.path.dirname(__file__), 'cinder_churn.py')
@@ -155,6 +157,13 @@ class TestOnePoolLockForNovaAndCinder(base.SimulatorTestCase):
         for node in NODES:
             self.assertEqual(2, len(self.directory(node)))
 
+    # The control needs the race to happen. With xCAT's own code behind the
+    # simulator, each nova attach spends seconds in xdsh.pm's Perl, so the
+    # edits that could overlap cinder's are too few to race every run (seen
+    # once in CI). The simulator's run shows the race; the locked test
+    # above runs in both modes.
+    @unittest.skipIf(real_xcat_requested(), 'the control race is too rare '
+                     "behind xCAT's own (slow) xdsh; run without real xCAT")
     def test_without_nova_taking_the_lock_updates_are_lost(self):
         infos, churned, errors = self.run_both(None)
         self.assertNotEqual({}, self.lost_updates(infos, churned),
