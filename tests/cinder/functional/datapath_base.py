@@ -154,13 +154,24 @@ class DataPathTestCase(base.SimulatorTestCase):
             vol.provider_location = self.backend.create_volume(vol)[
                 'provider_location']
             return vol
+        self._own_lun(vol, lun)
+        return vol
+
+    def db_volume_on(self, lun, status='available'):
+        """A cinder volume in the database owning small LUN ``lun``."""
+        vol = self.new_volume(size=1, status=status)
+        self._own_lun(vol, lun)
+        vol.save()
+        return vol
+
+    def _own_lun(self, vol, lun):
+        """Reserve ``lun`` for ``vol`` by WWPN/LUN, as manage does."""
         wwpns = (W1, W2) if lun == MULTIPATH_LUN else (W1,)
         loc = location.LunLocation('zvm1', 'gold', wwpns, lun)
         zfcp.reserve(self.backend.client, 'zvm1', 'gold', 'reserved',
                      ownership.volume_owner(vol.id), 'auto', wwpns=wwpns,
                      lun=lun)
         vol.provider_location = loc.encode()
-        return vol
 
     def loc(self, obj):
         if isinstance(obj, location.LunLocation):

@@ -33,10 +33,7 @@ from cinder.objects import fields
 from cinder.tests.unit import utils as test_utils
 from oslo_service import loopingcall
 
-from cinder_zvm import location
-from cinder_zvm import ownership
 from tests.cinder.functional import datapath_base as dpb
-from zvm_xcat import zfcp
 
 
 class VolumeRPC(object):
@@ -90,17 +87,6 @@ class BackupTest(dpb.DataPathTestCase):
         self.assertRaises(loopingcall.LoopingCallDone,
                           self.backup_mgr._setup_backup_driver, self.ctxt)
         self.assertTrue(self.backup_mgr.is_working())
-
-    def db_volume_on(self, lun, status='available'):
-        """A cinder volume (in the DB) owning small LUN ``lun``."""
-        vol = self.new_volume(size=1, status=status)
-        loc = location.LunLocation('zvm1', 'gold', (dpb.W1,), lun)
-        zfcp.reserve(self.backend.client, 'zvm1', 'gold', 'reserved',
-                     ownership.volume_owner(vol.id), 'auto', wwpns=(dpb.W1,),
-                     lun=lun)
-        vol.provider_location = loc.encode()
-        vol.save()
-        return vol
 
     def backup_of(self, vol):
         vol.status = 'backing-up'

@@ -36,10 +36,7 @@ from cinder.volume import volume_utils
 
 from os_brick.initiator.connectors import local
 
-from cinder_zvm import location
-from cinder_zvm import ownership
 from tests.cinder.functional import datapath_base as dpb
-from zvm_xcat import zfcp
 
 
 class GenericMigrationTest(dpb.DataPathTestCase):
@@ -97,18 +94,8 @@ class GenericMigrationTest(dpb.DataPathTestCase):
         patcher.start()
         self.addCleanup(patcher.stop)
 
-    def volume_on(self, lun):
-        vol = self.new_volume(size=1, status='available')
-        loc = location.LunLocation('zvm1', 'gold', (dpb.W1,), lun)
-        zfcp.reserve(self.backend.client, 'zvm1', 'gold', 'reserved',
-                     ownership.volume_owner(vol.id), 'auto', wwpns=(dpb.W1,),
-                     lun=lun)
-        vol.provider_location = loc.encode()
-        vol.save()
-        return vol
-
     def test_generic_migration_keeps_stamps_on_name_id(self):
-        vol = self.volume_on(dpb.SMALL_LUNS[0])
+        vol = self.db_volume_on(dpb.SMALL_LUNS[0])
         old_loc = self.loc(vol)
         data = os.urandom(dpb.MiB)
         self.write_through_attach(vol, data, 5 * dpb.MiB)
