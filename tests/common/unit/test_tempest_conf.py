@@ -67,13 +67,13 @@ class TestTempestConf(testtools.TestCase):
                 self.assertTrue(lines[i - 1].startswith('# '),
                                 '[%s] %s is off without a reason' % (section, line))
         # what the stack does not run and the driver does not offer
-        for name in ('swift', 'backup', 'multi_backend', 'replication',
+        for name in ('swift', 'multi_backend', 'replication',
                      'consistency_group', 'volume_multiattach', 'manage_snapshot'):
             self.assertIn(name, off)
 
     def test_what_the_driver_offers_is_tested(self):
         feature = dict(self.conf.items('volume-feature-enabled'))
-        for name in ('snapshot', 'clone', 'extend_attached_volume',
+        for name in ('snapshot', 'clone', 'backup', 'extend_attached_volume',
                      'extend_volume_with_snapshot', 'volume_revert'):
             self.assertEqual('true', feature[name], name)
         # the neutron stub counts as neutron: else tempest skips every
