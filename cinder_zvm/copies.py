@@ -29,9 +29,9 @@ from oslo_log import log as logging
 from oslo_utils import excutils
 from oslo_utils import units
 
-from cinder_zvm import common
 from cinder_zvm import location
 from cinder_zvm import ownership
+from cinder_zvm import pool_access
 from cinder_zvm import quarantine
 from zvm_xcat import exception as xcat_exc
 from zvm_xcat import zfcp
@@ -74,7 +74,7 @@ def reserve_lun(backend, pool, owner, size_gb):
     with backend.lock(pool):
         try:
             got = zfcp.reserve(backend.client, backend.hypervisor, pool,
-                               'reserved', owner, common.RESERVE_DEVICE,
+                               'reserved', owner, pool_access.RESERVE_DEVICE,
                                size=size)
             loc = location.LunLocation(backend.hypervisor, pool, got.wwpns,
                                        got.lun)
@@ -87,20 +87,20 @@ def reserve_lun(backend, pool, owner, size_gb):
                       '%(pool)s failed: %(exc)s',
                       {'size': size, 'owner': owner, 'pool': pool,
                        'exc': exc})
-            if not common.is_uncertain(exc):
+            if not pool_access.is_uncertain(exc):
                 raise exception.VolumeBackendAPIException(
                     data=_('no %(size)s LUN for %(owner)s in pool %(pool)s '
                            'of %(hv)s: %(exc)s') % {
                                'size': size, 'owner': owner, 'pool': pool,
                                'hv': backend.hypervisor,
-                               'exc': common.user_text(exc)})
+                               'exc': pool_access.user_text(exc)})
             owned = [e for e in backend.list_pool(pool) if e.owner == owner]
             if not owned:
                 raise exception.VolumeBackendAPIException(
                     data=_('could not reserve a %(size)s LUN for %(owner)s '
                            'in pool %(pool)s: %(exc)s') % {
                                'size': size, 'owner': owner, 'pool': pool,
-                               'exc': common.user_text(exc)})
+                               'exc': pool_access.user_text(exc)})
             return location.LunLocation(backend.hypervisor, pool,
                                         owned[0].wwpns, owned[0].lun)
 

@@ -39,10 +39,10 @@ import collections
 from cinder import coordination
 from oslo_log import log as logging
 
-from cinder_zvm import common
 from cinder_zvm import location
 from cinder_zvm import locking
 from cinder_zvm import ownership
+from cinder_zvm import pool_access
 from zvm_xcat import exception as xcat_exc
 from zvm_xcat import lock_hold
 from zvm_xcat import zfcp
@@ -190,7 +190,7 @@ def _release(backend, loc):
         zfcp.release(backend.client, backend.hypervisor, loc.pool,
                      loc.wwpns, loc.lun)
     except xcat_exc.XCATError as exc:
-        if not common.is_uncertain(exc):
+        if not pool_access.is_uncertain(exc):
             raise
         after = backend.entry_of(loc)
         if after is None or after.status != 'free':

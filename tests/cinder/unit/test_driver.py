@@ -8,10 +8,10 @@ from cinder.tests.unit import fake_volume
 from cinder.volume import configuration
 import ddt
 
-from cinder_zvm import common
 from cinder_zvm import driver
 from cinder_zvm import location
 from cinder_zvm import opts
+from cinder_zvm import pool_access
 from tests.cinder import cinder_test
 from tests.cinder.unit import pool_rows as pr
 from zvm_xcat import exception as xexc
@@ -41,6 +41,8 @@ class DriverTestBase(cinder_test.TestCase):
         super().setUp()
         self.ctxt = context.get_admin_context()
         self.zfcp = self.patch('cinder_zvm.common.zfcp')
+        # the same fake for the pool reads and row writes below the operations
+        self.patch('cinder_zvm.pool_access.zfcp', self.zfcp)
         # The pure helpers stay real; writes change the listed rows, so the
         # driver's read-back of each write sees it (as on the simulator).
         self.zfcp.lun_clashes.side_effect = zfcp.lun_clashes
@@ -504,13 +506,13 @@ class StatsTest(DriverTestBase):
 class UncertainTest(cinder_test.TestCase):
 
     def test_classification(self):
-        self.assertTrue(common.is_uncertain(xexc.XCATTimeout('t')))
-        self.assertTrue(common.is_uncertain(xexc.XCATResponseError('t')))
-        self.assertTrue(common.is_uncertain(xexc.XCATUnavailable('t')))
-        self.assertFalse(common.is_uncertain(
+        self.assertTrue(pool_access.is_uncertain(xexc.XCATTimeout('t')))
+        self.assertTrue(pool_access.is_uncertain(xexc.XCATResponseError('t')))
+        self.assertTrue(pool_access.is_uncertain(xexc.XCATUnavailable('t')))
+        self.assertFalse(pool_access.is_uncertain(
             xexc.XCATConnectionError('t', may_have_reached=False)))
-        self.assertFalse(common.is_uncertain(xexc.XCATCommandError(['x'])))
-        self.assertFalse(common.is_uncertain(xexc.XCATAuthError('x')))
+        self.assertFalse(pool_access.is_uncertain(xexc.XCATCommandError(['x'])))
+        self.assertFalse(pool_access.is_uncertain(xexc.XCATAuthError('x')))
 
 
 class DataPathWiringTest(DriverTestBase):

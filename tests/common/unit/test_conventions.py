@@ -17,7 +17,8 @@ messages (cinder's and nova's hacking checks: "Log messages should not be
 translated"). Checked here for cinder_zvm and nova_volumeops: every
 exception of cinder's or nova's ``exception`` module (and of
 cinder_zvm.hostattach.errors, which are cinder exceptions), and every
-``_backend_error`` of cinder_zvm.common, given a message literal gets it
+``backend_error`` of cinder_zvm.pool_access (``_backend_error`` in
+cinder_zvm.common), given a message literal gets it
 through ``_()``, with named placeholders when there are several; no LOG
 call gets a ``_()``.
 """
@@ -34,6 +35,7 @@ PACKAGES = ('cinder_zvm', 'nova_volumeops')
 MESSAGE_KEYWORDS = ('message', 'data', 'reason', 'error')
 EXCEPTION_MODULES = ('exception', 'errors')
 LOG_LEVELS = ('debug', 'info', 'warning', 'error', 'exception', 'critical')
+BACKEND_ERROR_NAMES = ('backend_error', '_backend_error')
 POSITIONAL = re.compile(r'%[-#0 +]*\d*(?:\.\d+)?[sdrif]')
 
 
@@ -62,7 +64,7 @@ def _literal(node):
 def _message_args(call):
     """The arguments of ``call`` that are a user-facing exception message."""
     func = call.func
-    if isinstance(func, ast.Name) and func.id == '_backend_error':
+    if isinstance(func, ast.Name) and func.id in BACKEND_ERROR_NAMES:
         return call.args[:1]
     if (isinstance(func, ast.Attribute) and
             isinstance(func.value, ast.Name) and
