@@ -17,7 +17,6 @@ Usage (from tools/fullstack.sh --openstack, after os_scenario):
       --workdir DIR --counts FILE [--results FILE] [--t0-ns N]
 """
 
-import argparse
 import hashlib
 import json
 import os
@@ -217,28 +216,11 @@ class BackupScenario:
 
 
 def planned_steps():
-    args = argparse.Namespace(sim_url='http://127.0.0.1:9', sim_ca='',
-                              workdir='/nonexistent')
-    steps = harness.Steps('zvm', out=lambda s: None)
-    BackupScenario(args).plan(steps)
-    return [name for name, _f, _n, _d in steps.steps]
+    return harness.planned_steps(BackupScenario)
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog='backup_scenario')
-    p.add_argument('--sim-url', required=True)
-    p.add_argument('--sim-ca', default='')
-    p.add_argument('--workdir', required=True)
-    p.add_argument('--counts', required=True)
-    p.add_argument('--results', default=None)
-    p.add_argument('--t0-ns', type=int, default=None)
-    args = p.parse_args(argv)
-    steps = harness.Steps('zvm', out=lambda s: print(s, flush=True),
-                          t0_ns=args.t0_ns)
-    scenario = BackupScenario(args)
-    scenario.plan(steps)
-    return harness.run_steps(steps, args.counts, args.results, scenario.os.log,
-                             'openstack')
+    return harness.scenario_main('backup_scenario', BackupScenario, argv)
 
 
 if __name__ == '__main__':

@@ -4,6 +4,7 @@ Pure parts (state comparison, the step bookkeeping) are tested in
 tests/common/unit/test_fullstack.py; the rest runs programs.
 """
 
+import argparse
 import json
 import re
 import subprocess
@@ -225,6 +226,44 @@ def run_steps(steps, counts_path, results_path, cli_log, cli_name):
               % (time.monotonic() - start, passed, failed, skipped, len(cli_log),
                  cli_name, ', '.join('%s %.1fs' % (c[0], c[2]) for c in slow)))
     return 1 if failed else 0
+
+
+# The options every openstack-CLI scenario takes from tools/fullstack.sh.
+SCENARIO_OPTIONS = (('--sim-url', {'required': True}),
+                    ('--sim-ca', {'default': ''}),
+                    ('--workdir', {'required': True}),
+                    ('--counts', {'required': True}),
+                    ('--results', {'default': None}),
+                    ('--t0-ns', {'type': int, 'default': None}))
+
+
+def planned_steps(scenario_class, **options):
+    """The step names a scenario plans, without running or reaching anything.
+
+    ``options`` are the scenario's own options beyond SCENARIO_OPTIONS.
+    """
+    args = argparse.Namespace(sim_url='http://127.0.0.1:9', sim_ca='',
+                              workdir='/nonexistent', **options)
+    steps = Steps('zvm', out=lambda s: None)
+    scenario_class(args).plan(steps)
+    return [name for name, _func, _needs, _driver in steps.steps]
+
+
+def scenario_main(prog, scenario_class, argv=None, extra_options=()):
+    """Plan and run an openstack-CLI scenario: its program's main().
+
+    ``scenario_class(args)`` has ``plan(steps)`` and ``os`` (the CLI
+    runner whose log the summary reads). Returns the exit status.
+    """
+    p = argparse.ArgumentParser(prog=prog)
+    for flag, kwargs in tuple(SCENARIO_OPTIONS) + tuple(extra_options):
+        p.add_argument(flag, **kwargs)
+    args = p.parse_args(argv)
+    steps = Steps('zvm', out=lambda s: print(s, flush=True), t0_ns=args.t0_ns)
+    scenario = scenario_class(args)
+    scenario.plan(steps)
+    return run_steps(steps, args.counts, args.results, scenario.os.log,
+                     'openstack')
 
 
 def noauth_cinder(endpoint, service=False):

@@ -15,7 +15,6 @@ Usage (from tools/fullstack.sh --openstack):
       --workdir DIR --counts FILE [--results FILE] [--t0-ns N]
 """
 
-import argparse
 import json
 import os
 import sys
@@ -439,27 +438,13 @@ class OpenStackScenario(os_volume_steps.VolumeSteps, simcheck.SimChecks):
 
 
 def planned_steps():
-    args = argparse.Namespace(sim_url='http://127.0.0.1:9', sim_ca='', workdir='/nonexistent',
-                              leak_wait=0)
-    steps = harness.Steps('zvm', out=lambda s: None)
-    OpenStackScenario(args).plan(steps)
-    return [name for name, _func, _needs, _driver in steps.steps]
+    return harness.planned_steps(OpenStackScenario, leak_wait=0)
 
 
 def main(argv=None):
-    p = argparse.ArgumentParser(prog='os_scenario')
-    p.add_argument('--sim-url', required=True)
-    p.add_argument('--sim-ca', default='')
-    p.add_argument('--workdir', required=True)
-    p.add_argument('--counts', required=True)
-    p.add_argument('--results', default=None)
-    p.add_argument('--leak-wait', type=float, default=90)
-    p.add_argument('--t0-ns', type=int, default=None)
-    args = p.parse_args(argv)
-    steps = harness.Steps('zvm', out=lambda s: print(s, flush=True), t0_ns=args.t0_ns)
-    sc = OpenStackScenario(args)
-    sc.plan(steps)
-    return harness.run_steps(steps, args.counts, args.results, sc.os.log, 'openstack')
+    return harness.scenario_main(
+        'os_scenario', OpenStackScenario, argv,
+        extra_options=[('--leak-wait', {'type': float, 'default': 90})])
 
 
 if __name__ == '__main__':
