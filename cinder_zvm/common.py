@@ -110,6 +110,7 @@ class ZVMFCPBackend(pool_access.PoolAccess):
                           '%(hv)s: %(exc)s'), size=size, pool=pool,
                         hv=self.hypervisor, exc=exc)
                 loc = self._recover_create(volume, pool, owner, exc)
+            self.note_reserved(loc, owner)
         LOG.info('Volume %(id)s is LUN %(wwpn)s:%(lun)s of pool %(pool)s '
                  'on %(hv)s', {'id': volume.id, 'wwpn': loc.wwpn,
                                'lun': loc.lun, 'pool': pool,
@@ -351,9 +352,11 @@ class ZVMFCPBackend(pool_access.PoolAccess):
             pool, entry = self._manage_entry(volume, existing_ref)
             loc = location.LunLocation(self.hypervisor, pool, entry.wwpns,
                                        entry.lun)
+            owner = _owner(ownership.volume_owner, ownership.stamp_id(volume))
             self._reserve_confirmed(
-                loc, _owner(ownership.volume_owner, ownership.stamp_id(volume)),
+                loc, owner,
                 'could not take LUN %s of pool %s' % (loc.source_name, pool))
+            self.note_reserved(loc, owner)
         return {'provider_location': loc.encode(),
                 'provider_id': loc.source_name}
 

@@ -80,6 +80,7 @@ def reserve_lun(backend, pool, owner, size_gb):
                                        got.lun)
             backend.read_back(loc, 'reserved', owner, 'reserving a %s LUN '
                               'for %s in pool %s' % (size, owner, pool))
+            backend.note_reserved(loc, owner)
             return loc
         except xcat_exc.XCATError as exc:
             # xCAT's own text to the log, its summary to the user.
@@ -101,8 +102,10 @@ def reserve_lun(backend, pool, owner, size_gb):
                            'in pool %(pool)s: %(exc)s') % {
                                'size': size, 'owner': owner, 'pool': pool,
                                'exc': pool_access.user_text(exc)})
-            return location.LunLocation(backend.hypervisor, pool,
-                                        owned[0].wwpns, owned[0].lun)
+            loc = location.LunLocation(backend.hypervisor, pool,
+                                       owned[0].wwpns, owned[0].lun)
+            backend.note_reserved(loc, owner)
+            return loc
 
 
 def copy_size(src_bytes, dst_bytes, volume_bytes):

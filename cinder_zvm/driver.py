@@ -65,8 +65,8 @@ class ZVMFCPDriver(driver.VolumeDriver):
     def do_setup(self, context):
         self.backend.setup()
         # every pool read takes back LUNs xCAT freed under a live volume
-        self.backend.live_objects = lambda: pool_guard.live_objects(
-            self.host, self.cluster_name)
+        self.backend.live_objects = pool_guard.LiveObjects(
+            lambda: pool_guard.live_objects(self.host, self.cluster_name))
         if self.configuration.safe_get('zvm_cinder_node'):
             self.datapath = datapath.ZVMDataPath(self.backend)
             # detach LUNs a crashed process left, start wipe retries

@@ -92,9 +92,9 @@ class PoolAccess(object):
         self.pools = []
         self.client = client
         self._pool_entries = {}     # pool -> entries of the last stats read
-        # () -> [(owner, LunLocation)] of cinder's live volumes and
-        # snapshots, set by the driver: every pool read looks for entries
-        # freed under them (pool_guard). None: not checked (the CLI).
+        # pool_guard.LiveObjects of cinder's live volumes and snapshots,
+        # set by the driver: every pool read looks for entries freed under
+        # them (pool_guard). None: not checked (the CLI).
         self.live_objects = None
         self.released = pool_guard.Released()   # what this process freed
         self._held = threading.local()      # .pools: locks this thread holds
@@ -277,6 +277,14 @@ class PoolAccess(object):
 
     def _find_owned(self, pool, owner):
         return [e for e in self.list_pool(pool) if e.owner == owner]
+
+    def note_reserved(self, loc, owner):
+        """``owner`` (a new volume or snapshot) holds ``loc`` from now on.
+
+        The pool guard counts it live before cinder's row says so.
+        """
+        if self.live_objects is not None:
+            self.live_objects.note(owner, loc)
 
     def _reserve(self, loc, owner):
         """Set an entry ``reserved`` with ``owner`` (one write, no read).

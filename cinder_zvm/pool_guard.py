@@ -31,6 +31,15 @@ itself (after a wipe, or with volume_clear = none) is left alone for
 RELEASE_GRACE seconds: the object's row is destroyed only after the
 driver returns, and cinder's internal deletes (the backup snapshot of a
 revert) do not set ``deleting`` first.
+
+Listing the live objects is one query of every volume and snapshot row of
+the backend: 1.3 s of CPU at 3,000 volumes (SQLite, measured), and the
+pools are read at every stats report (once per pool) and operation. So
+pool reads look for candidates in a list at most LIVE_MAX_AGE old, plus
+the LUNs this process reserved since (LiveObjects); only a candidate
+makes them ask the database again, and only that fresh answer is acted
+on, so an old list can delay noticing a freed LUN, never take one back
+wrongly.
 """
 
 import contextlib
@@ -50,6 +59,9 @@ LOG = logging.getLogger(__name__)
 
 NOT_LIVE = ('deleting', 'deleted')
 RELEASE_GRACE = 600
+# The default stats interval of cinder-volume (periodic_interval 60 s): a
+# backend's every pool read between two reports shares one list.
+LIVE_MAX_AGE = 60
 
 
 class Released(object):
@@ -73,6 +85,55 @@ class Released(object):
         with self._lock:
             return any(now - self._when.get((w, lun), -self.grace - 1) <
                        self.grace for w in wwpns)
+
+
+class LiveObjects(object):
+    """The backend's live objects, as pool reads look them up.
+
+    ``query()`` lists them ([(owner, LunLocation)]: live_objects).
+    ``cached()`` is its answer of at most ``max_age`` seconds ago plus
+    what ``note()`` recorded since; ``fresh()`` queries again.
+    """
+
+    def __init__(self, query, max_age=LIVE_MAX_AGE, clock=time.monotonic):
+        self.query = query
+        self.max_age = max_age
+        self.clock = clock
+        self._list = None
+        self._listed_at = None
+        self._noted = {}    # owner -> (LunLocation, when)
+        self._lock = threading.Lock()
+
+    def note(self, owner, loc):
+        """``owner`` has just reserved ``loc``: live from now on.
+
+        Not yet in the database: cinder writes provider_location after the
+        driver returns.
+        """
+        with self._lock:
+            self._noted[owner] = (loc, self.clock())
+
+    def fresh(self):
+        now = self.clock()
+        found = self.query()
+        with self._lock:
+            self._list, self._listed_at = found, now
+        return found
+
+    def cached(self):
+        now = self.clock()
+        with self._lock:
+            current = (self._list is not None and
+                       now - self._listed_at < self.max_age)
+            # Kept for two ages: a list taken just before cinder wrote the
+            # object's row lacks it for up to one age.
+            self._noted = {owner: (loc, when) for owner, (loc, when)
+                           in self._noted.items()
+                           if now - when < 2 * self.max_age}
+            noted = [(owner, loc) for owner, (loc, _w) in self._noted.items()]
+            if current:
+                return self._list + noted
+        return self.fresh() + noted
 
 
 def freed_entries(entries, live, hypervisor, pool):
@@ -129,8 +190,9 @@ def take_back(backend, pool, entries, reserve):
     """``entries`` of ``pool`` after taking back what was freed under us.
 
     ``backend`` is the common.ZVMFCPBackend that read them (its
-    ``live_objects``, ``lock``, ``held_pools``); ``reserve(loc, owner)``
-    reserves one entry. No extra call when nothing was freed; otherwise,
+    ``live_objects``, a LiveObjects or None, ``lock``, ``held_pools``);
+    ``reserve(loc, owner)`` reserves one entry. No extra call when nothing
+    was freed (by the cached list, then by a fresh one); otherwise,
     under the pool lock (taken unless this thread holds it), a re-read, one
     ``--reservezfcp`` per entry and a read of the result, which is
     returned. Raises XCATError when a read fails.
@@ -138,16 +200,20 @@ def take_back(backend, pool, entries, reserve):
     if backend.live_objects is None:
         return entries
     hv = backend.hypervisor
-    try:
-        live = backend.live_objects()
-    except Exception:
-        LOG.exception('Could not list cinder\'s volumes and snapshots to '
-                      'check pool %s for LUNs freed outside cinder', pool)
-        return entries
+    live = []
 
     def freed(entries):
         return [(e, o) for e, o in freed_entries(entries, live, hv, pool)
                 if not backend.released.recent(e.wwpns, e.lun)]
+    try:
+        live = backend.live_objects.cached()
+        if not freed(entries):
+            return entries
+        live = backend.live_objects.fresh()
+    except Exception:
+        LOG.exception('Could not list cinder\'s volumes and snapshots to '
+                      'check pool %s for LUNs freed outside cinder', pool)
+        return entries
     if not freed(entries):
         return entries
     held = pool in backend.held_pools()

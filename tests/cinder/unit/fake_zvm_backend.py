@@ -41,12 +41,16 @@ class FakeBackend(object):
         self.lock_scope = 'zvm-fcp-test-zvm1'
         self.calls = []
         self.released = pool_guard.Released()
+        self.noted = []     # note_reserved: [(loc, owner)]
 
     # -- the ZVMFCPBackend surface ---------------------------------------
 
     @contextlib.contextmanager
     def lock(self, pool):
         yield
+
+    def note_reserved(self, loc, owner):
+        self.noted.append((loc, owner))
 
     def location_of(self, obj):
         return location.decode(obj.provider_location)
