@@ -139,7 +139,7 @@ class PoolQuirksMixin(object):
     def test_clash_named_by_check_setup_and_stats(self):
         self.add_clash()
         drv = self.make_driver()
-        with self.assertLogs('cinder_zvm.common', 'WARNING') as logs:
+        with self.assertLogs('cinder_zvm', 'WARNING') as logs:
             drv.check_for_setup_error()
         self.assertIn('LUN %s is on 2 rows of pool gold' % LUN_CLASH,
                       '\n'.join(logs.output))
