@@ -10,7 +10,9 @@ Three figures, each against a simulator in its own process (so that
 3. wall time of 100 concurrent creates with 200 ms injected xCAT latency
    (one pool: serialised by the pool lock; four pools on two z/VM systems);
 4. the same 100 creates over one and over two cinder-volume services of
-   one cluster, tooz on etcd (bench/cinder_aa.py).
+   one cluster, tooz on etcd (bench/cinder_aa.py);
+5. the pool guard's CPU at 1k/3k cinder volumes, its list of live volumes
+   kept for a minute or taken at every pool read (bench/cinder_guard.py).
 
 cinder is imported only inside main(): bench discovery imports every
 module and cinder and nova cannot share a process.
@@ -73,6 +75,12 @@ class Bench(object):
         cfg.CONF([], project='cinder')
         cfg.CONF.set_override('backend_url', 'file://%s/locks' % tmp,
                               'coordination')
+        # A database as cinder-volume has one: every pool read lists the
+        # backend's live volumes from it (cinder_zvm/pool_guard.py).
+        cfg.CONF.set_override('connection', 'sqlite:///%s/cinder.db' % tmp,
+                              'database')
+        from cinder.db import migration
+        migration.db_sync()
         coordination.COORDINATOR.start()
 
     def driver(self, sim, group, hv, pools):
@@ -234,4 +242,14 @@ def run(argv):
                 print('      error: %s' % text)
         from bench import cinder_aa
         cinder_aa.run(sys.modules[__name__], tmp)
+        from bench import cinder_guard
+        print('\nThe pool guard at N cinder volumes of the backend (4 pools; '
+              'CPU, median, ms; SQLite):')
+        print('  %-8s %-26s %-12s %s' % ('volumes', 'live list', 'stats read',
+                                         'create_volume'))
+        for count, max_age, stats_ms, create_ms in cinder_guard.run(
+                bench, tmp, (300, 1000) if quick else (1000, 3000)):
+            print('  %-8d %-26s %-12.1f %.1f' % (
+                count, 'kept %d s' % max_age if max_age else
+                'fresh at every read', stats_ms, create_ms))
     return 0
