@@ -114,6 +114,11 @@ def cinder_conf(p, topology):
         'osapi_volume_listen_port': p['api_port'],
         'osapi_volume_workers': 1,
         'api_paste_config': p['api_paste_config'],
+        # The list filters cinder-api allows (name, status, metadata, ...):
+        # cinder's wheel ships the file next to api-paste.ini; without it
+        # every filter of a volume list is ignored.
+        'resource_query_filters_file': os.path.join(
+            os.path.dirname(p['api_paste_config']), 'resource_filters.json'),
         'state_path': os.path.join(work, 'cinder-state'),
         'enabled_backends': ','.join(names),
         # Stats reach the scheduler at start; refresh them often so the

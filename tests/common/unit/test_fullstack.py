@@ -163,6 +163,9 @@ class TestRender(testtools.TestCase):
         self.assertEqual('noauth', conf['DEFAULT']['auth_strategy'])
         self.assertEqual('127.0.0.1', conf['DEFAULT']['osapi_volume_listen'])
         self.assertEqual(self.params['db_url'], conf['database']['connection'])
+        # tempest's volume list by name needs cinder's list filters
+        self.assertEqual('/venv/etc/cinder/resource_filters.json',
+                         conf['DEFAULT']['resource_query_filters_file'])
         zvm2 = conf['zvm2']
         self.assertEqual('cinder_zvm.driver.ZVMFCPDriver', zvm2['volume_driver'])
         self.assertEqual('zvm2', zvm2['volume_backend_name'])
