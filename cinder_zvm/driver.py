@@ -279,9 +279,20 @@ class ZVMFCPDriver(driver.VolumeDriver):
             'pools': self.backend.pool_stats(),
         }
         # Per pool too: the scheduler hands a pool's capabilities to
-        # migrate_volume.
+        # migrate_volume and to DriverFilter.
         for pool in self._stats['pools']:
             pool['location_info'] = self._stats['location_info']
+            pool['filter_function'] = self.get_filter_function()
+            pool['goodness_function'] = self.get_goodness_function()
+
+    def get_default_filter_function(self):
+        """A pool is a candidate only if one free LUN holds the volume.
+
+        Evaluated by cinder's DriverFilter (when the scheduler enables it)
+        against the pool's stats; ``free_capacity_gb`` is a sum over LUNs
+        (cinder_zvm/stats.py). An operator's ``filter_function`` replaces it.
+        """
+        return 'volume.size <= capabilities.max_free_lun_gb'
 
     def _location_info(self):
         return migration.location_info(self.backend.client.server_url,

@@ -1,13 +1,25 @@
 """Capacity report of zFCP pools, pure.
 
 A pool is a list of fixed-size LUNs, not a block of space: 100 GiB free as
-ten 10 GiB LUNs cannot hold a 20 GiB volume.  Cinder's CapacityFilter only
-compares ``free_capacity_gb`` with the requested size, so this driver
-reports as ``free_capacity_gb`` the size of the largest free LUN (rounded
-down to whole GiB, because xCAT compares in MiB and a volume is whole GiB).
-The scheduler then never picks a pool that has no single LUN big enough.
-The sum of all free LUNs is reported separately (``free_lun_capacity_gb``),
-with the largest free LUN (``max_free_lun_gb``), the counts, the capacity
+ten 10 GiB LUNs cannot hold a 20 GiB volume. Two figures say so to cinder's
+scheduler:
+
+- ``free_capacity_gb``, what CapacityFilter compares with the request and
+  deducts each placed volume from until the next report: the whole GiB
+  that the free LUNs can hold, summed (each rounded down, because xCAT
+  compares in MiB and a volume is whole GiB). Not the largest free LUN:
+  the scheduler would deduct the first volume placed from it and refuse
+  the next one until the next report, though the pool had many LUNs left
+  (a snapshot right after its volume's create, any burst of creates);
+- ``max_free_lun_gb``, the largest free LUN, which the driver's default
+  ``filter_function`` (DriverFilter) compares with the volume's size, so
+  that a pool without one LUN big enough is not chosen. A request that
+  gets through anyway (DriverFilter not enabled, or the LUN taken since the
+  report) fails in the driver, naming the largest free LUN, and cinder
+  reschedules it.
+
+Reported beside them: the sum of all free LUNs (``free_lun_capacity_gb``),
+the counts, the capacity
 held by snapshots (``snapshot_*``: each a full copy in a LUN of its own)
 and by deleted volumes waiting for a wipe (``quarantined_*``), and the rows
 whose LUN number is on several rows (``lun_clash_*``), which xCAT cannot
@@ -57,14 +69,16 @@ def pool_stats(pool_name, entries, reserved_percentage=0):
     # Rows whose LUN number is on another row too cannot be reserved
     # (zfcp.lun_clashes): not capacity the scheduler may count on.
     clashes = zfcp.lun_clashes(entries)
-    largest = bestfit.largest_free([e for e in entries
-                                    if e.lun not in clashes])
+    # What xCAT's best fit may hand out (bestfit.is_candidate).
+    takeable = [e for e in entries
+                if e.lun not in clashes and bestfit.is_candidate(e)]
+    largest = bestfit.largest_free(takeable)
     max_free = whole_gib(largest.size_bytes) if largest else 0
     return {
         'pool_name': pool_name,
         'total_capacity_gb': _gib(total),
-        # The scheduler contract (module docstring): not the sum.
-        'free_capacity_gb': max_free,
+        # The scheduler contract (module docstring).
+        'free_capacity_gb': sum(whole_gib(e.size_bytes) for e in takeable),
         'max_free_lun_gb': max_free,
         'free_lun_capacity_gb': _gib(free),
         'free_lun_count': counts[ownership.FREE] - unsized_free,

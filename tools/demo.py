@@ -301,9 +301,9 @@ def demo(tmp):
         show_pool(admin, 'zvm1', 'gold')
         stats = mgr.driver.get_volume_stats(refresh=True)
         gold = [p for p in stats['pools'] if p['pool_name'] == 'gold'][0]
-        say('\n     stats gold: free_capacity_gb (largest free LUN) %s, '
-            'free_lun_capacity_gb %s, quarantined_capacity_gb %s'
-            % (gold['free_capacity_gb'], gold['free_lun_capacity_gb'],
+        say('\n     stats gold: free_capacity_gb (what the free LUNs hold) %s, '
+            'max_free_lun_gb %s, quarantined_capacity_gb %s'
+            % (gold['free_capacity_gb'], gold['max_free_lun_gb'],
                gold['quarantined_capacity_gb']))
         say('\ndemo complete; files in %s' % tmp)
         return 0

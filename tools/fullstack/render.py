@@ -126,6 +126,11 @@ def cinder_conf(p, topology):
         'backend_stats_polling_interval': 10,
         'periodic_interval': 10,
         'scheduler_driver_init_wait_time': 5,
+        # As doc/source/admin/cinder-driver.rst recommends: DriverFilter
+        # runs the driver's filter_function (a pool needs one free LUN that
+        # holds the volume; free_capacity_gb is a sum over LUNs).
+        'scheduler_default_filters': 'AvailabilityZoneFilter,CapacityFilter,'
+                                     'CapabilitiesFilter,DriverFilter',
         'service_down_time': 60,
         # aa scenario: every cinder-volume host serves the backends in
         # one cluster (active/active).

@@ -145,7 +145,9 @@ class LifecycleTest(base.SimulatorTestCase):
         stats = self.mgr.driver.get_volume_stats(refresh=True)
         self.assertEqual(2, len(self.sim.admin.calls()))   # one per pool
         gold = [p for p in stats['pools'] if p['pool_name'] == 'gold'][0]
-        self.assertEqual(20, gold['free_capacity_gb'])
+        # what the free LUNs hold, each in whole GiB; the largest is 20
+        self.assertEqual(38, gold['free_capacity_gb'])
+        self.assertEqual(20, gold['max_free_lun_gb'])
         self.assertEqual(38.5, gold['free_lun_capacity_gb'])
         self.mgr.driver.get_volume_stats(refresh=False)
         self.assertEqual(2, len(self.sim.admin.calls()))
@@ -153,7 +155,8 @@ class LifecycleTest(base.SimulatorTestCase):
         self.delete(vol)
         stats = self.mgr.driver.get_volume_stats(refresh=True)
         gold = [p for p in stats['pools'] if p['pool_name'] == 'gold'][0]
-        self.assertEqual(10, gold['free_capacity_gb'])
+        self.assertEqual(10, gold['max_free_lun_gb'])
+        self.assertEqual(18, gold['free_capacity_gb'])
         self.assertEqual(20, gold['quarantined_capacity_gb'])
 
 

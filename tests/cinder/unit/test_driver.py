@@ -488,7 +488,10 @@ class StatsTest(DriverTestBase):
         self.assertEqual(2, self.zfcp.list_pool.call_count)
         self.assertEqual(['gold', 'silver'],
                          [p['pool_name'] for p in stats['pools']])
-        self.assertEqual(20, stats['pools'][0]['free_capacity_gb'])
+        self.assertEqual(30, stats['pools'][0]['free_capacity_gb'])
+        self.assertEqual(20, stats['pools'][0]['max_free_lun_gb'])
+        self.assertEqual('volume.size <= capabilities.max_free_lun_gb',
+                         stats['pools'][0]['filter_function'])
         self.assertEqual('FC', stats['storage_protocol'])
         again = self.drv.get_volume_stats(refresh=False)
         self.assertIs(stats, again)

@@ -41,7 +41,7 @@ class BestFitTest(cinder_test.TestCase):
 
 class StatsTest(cinder_test.TestCase):
 
-    def test_free_capacity_is_largest_free_lun(self):
+    def test_free_capacity_is_what_the_free_luns_hold(self):
         entries = pr.entries(
             pr.row('free', 1, '10G'), pr.row('free', 2, '10G'),
             pr.row('free', 3, '15872M'),             # 15.5 GiB
@@ -52,7 +52,9 @@ class StatsTest(cinder_test.TestCase):
             pr.row('free', 8, ''))
         s = stats.pool_stats('gold', entries, reserved_percentage=5)
         self.assertEqual('gold', s['pool_name'])
-        self.assertEqual(15, s['free_capacity_gb'])
+        # 10 + 10 + 15 (a 15.5 GiB LUN holds a 15 GiB volume at most); the
+        # unsized free row is never handed out
+        self.assertEqual(35, s['free_capacity_gb'])
         self.assertEqual(15, s['max_free_lun_gb'])
         self.assertEqual(35.5, s['free_lun_capacity_gb'])
         self.assertEqual(3, s['free_lun_count'])

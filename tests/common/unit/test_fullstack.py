@@ -166,6 +166,7 @@ class TestRender(testtools.TestCase):
         # tempest's volume list by name needs cinder's list filters
         self.assertEqual('/venv/etc/cinder/resource_filters.json',
                          conf['DEFAULT']['resource_query_filters_file'])
+        self.assertIn('DriverFilter', conf['DEFAULT']['scheduler_default_filters'])
         zvm2 = conf['zvm2']
         self.assertEqual('cinder_zvm.driver.ZVMFCPDriver', zvm2['volume_driver'])
         self.assertEqual('zvm2', zvm2['volume_backend_name'])
