@@ -14,8 +14,12 @@ from cinder.common import constants
 from cinder import exception
 from cinder.i18n import _
 from cinder import interface
+from cinder import objects
+from cinder.objects import fields
 from cinder.volume import driver
+from cinder.volume import volume_utils
 from oslo_log import log as logging
+from oslo_utils import excutils
 
 from cinder_zvm import common
 from cinder_zvm import datapath
@@ -220,6 +224,35 @@ class ZVMFCPDriver(driver.VolumeDriver):
         if kind == local_connection.S390X_HOST:
             return      # refused by initialize_connection: nothing to undo
         self.backend.terminate_connection(volume, connector)
+
+    def get_backup_device(self, context, backup):
+        """cinder's backup device (a temporary clone when in use), or a failed backup.
+
+        cinder 29 asks for it with a cast (cinder/volume/manager.py
+        get_backup_device, ``async_call``): when the driver raises, nobody
+        answers cinder-backup, and the backup stays ``creating`` and its
+        volume ``backing-up`` until cinder-backup restarts. The clone fails
+        that way when the pool has no free LUN. So the failure is recorded
+        here as cinder-backup's own error path records it
+        (cinder/backup/manager.py continue_backup): the volume back to its
+        previous status, the backup ``error`` with the reason.
+        """
+        try:
+            return super().get_backup_device(context, backup)
+        except Exception as exc:
+            with excutils.save_and_reraise_exception():
+                if backup.snapshot_id:
+                    snapshot = objects.Snapshot.get_by_id(context,
+                                                          backup.snapshot_id)
+                    snapshot.status = fields.SnapshotStatus.AVAILABLE
+                    snapshot.save()
+                else:
+                    volume = objects.Volume.get_by_id(context,
+                                                      backup.volume_id)
+                    volume.update({'status': volume.previous_status,
+                                   'previous_status': 'error_backing-up'})
+                    volume.save()
+                volume_utils.update_backup_error(backup, str(exc))
 
     def backup_use_temp_snapshot(self):
         """False: cinder-backup reads an in-use volume from a clone.

@@ -44,10 +44,18 @@ class VolumeRPC(object):
         self.backup_mgr = backup_mgr
 
     def get_backup_device(self, ctxt, backup, volume):
-        # cinder-volume answers with continue_backup (async_call=True)
-        device = self.volume_mgr.get_backup_device(ctxt, backup,
-                                                   want_objects=True)
+        # A cast (cinder/backup/rpcapi.py ... async_call=True): an exception
+        # of the volume side reaches nobody, as in oslo.messaging's server;
+        # cinder-volume answers with continue_backup.
+        try:
+            device = self.volume_mgr.get_backup_device(ctxt, backup,
+                                                       want_objects=True)
+        except Exception:
+            self.volume_side_errors += 1
+            return
         self.backup_mgr.continue_backup(ctxt, backup, device)
+
+    volume_side_errors = 0
 
     def initialize_connection(self, ctxt, volume, connector):
         return self.volume_mgr.initialize_connection(ctxt, volume, connector)
@@ -88,9 +96,9 @@ class BackupTest(dpb.DataPathTestCase):
                           self.backup_mgr._setup_backup_driver, self.ctxt)
         self.assertTrue(self.backup_mgr.is_working())
 
-    def backup_of(self, vol):
+    def backup_of(self, vol, previous_status='available'):
         vol.status = 'backing-up'
-        vol.previous_status = 'available'
+        vol.previous_status = previous_status
         vol.save()
         backup = test_utils.create_backup(
             self.ctxt, volume_id=vol.id, status=fields.BackupStatus.CREATING,
@@ -149,6 +157,34 @@ class BackupTest(dpb.DataPathTestCase):
         self.assertEqual(original, self.read_lun(target))
         self.assertNodeClean()
         self.assertEqual(0, self.mgr.driver.local.held(target.id))
+
+    def test_in_use_volume_without_a_lun_for_its_clone_fails_the_backup(self):
+        """cinder 29 casts get_backup_device: the driver records the failure.
+
+        A backup of an in-use volume reads a temporary clone
+        (backup_use_temp_snapshot False); with no LUN for it the clone
+        fails on cinder-volume, whose answer no one waits for
+        (cinder/volume/manager.py get_backup_device, ``async_call``).
+        """
+        vol = self.db_volume_on(dpb.SMALL_LUNS[3])
+        backup = self.backup_of(vol, previous_status='in-use')
+        before = self.pool()
+        no_lun = exception.VolumeBackendAPIException(
+            data='xCAT pool gold of zvm1 has no free LUN of 1 GiB or larger')
+        with self.brick_connector_of(socket.gethostname()), \
+                mock.patch.object(self.mgr.driver, 'create_cloned_volume',
+                                  side_effect=no_lun):
+            self.backup_mgr.create_backup(self.ctxt, backup)
+        self.assertEqual(1, self.backup_mgr.volume_rpcapi.volume_side_errors)
+
+        backup = objects.Backup.get_by_id(self.ctxt, backup.id)
+        self.assertEqual(fields.BackupStatus.ERROR, backup.status)
+        self.assertIn('has no free LUN of 1 GiB', backup.fail_reason)
+        vol = objects.Volume.get_by_id(self.ctxt, vol.id)
+        self.assertEqual(('in-use', 'error_backing-up'),
+                         (vol.status, vol.previous_status))
+        self.assertEqual(before, self.pool())
+        self.assertNodeClean()
 
     def test_backup_from_another_s390x_host_refused_early(self):
         """os-brick's s390x connector is never reached: the reason is shown."""
